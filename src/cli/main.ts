@@ -1,0 +1,62 @@
+import { Command, InvalidArgumentError } from "commander";
+import { runCheckCommand } from "./check-command.ts";
+import { runModelsCommand } from "./models-command.ts";
+import { runReceiptsCommand } from "./receipts-command.ts";
+import { runStartCommand } from "./start-command.ts";
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("a port is a whole number from 0 to 65535");
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return n;
+}
+
+const program = new Command()
+  .name("switchyard")
+  .description("An OpenAI-compatible LLM gateway: routing, fallback, budgets, rollouts and a receipt for every call.")
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description("start the gateway (simulated providers when no config and no provider key is given)")
+  .option("-c, --config <file>", "config file (YAML or JSON)")
+  .option("-p, --port <port>", "port to listen on (overrides server.port)", port)
+  .option("--host <host>", "address to listen on (overrides server.host)")
+  .action((opts: { config?: string; port?: number; host?: string }) => runStartCommand(opts));
+
+program
+  .command("check")
+  .description("validate a config; with --online also ask each provider whether it serves the configured model ids")
+  .requiredOption("-c, --config <file>", "config file (YAML or JSON)")
+  .option("--online", "verify model ids against the providers' model lists")
+  .action(async (opts: { config: string; online?: boolean }) => {
+    process.exitCode = await runCheckCommand(opts);
+  });
+
+program
+  .command("receipts")
+  .description("show recent receipts from the ledger")
+  .option("-n, --last <n>", "how many, newest first", positive, 20)
+  .option("--task <id>", "only the receipts of one task id")
+  .option("--id <request-id>", "one receipt, in full")
+  .option("--json", "print JSON instead of a table")
+  .option("-c, --config <file>", "config file (for storage.ledger)")
+  .action(async (opts: { last: number; task?: string; id?: string; json?: boolean; config?: string }) => {
+    process.exitCode = await runReceiptsCommand(opts);
+  });
+
+program
+  .command("models")
+  .description("list the names the `model` field accepts (routes, aliases, models)")
+  .option("-c, --config <file>", "config file (YAML or JSON)")
+  .option("--json", "print JSON")
+  .action((opts: { config?: string; json?: boolean }) => {
+    process.exitCode = runModelsCommand(opts);
+  });
+
+await program.parseAsync(process.argv);

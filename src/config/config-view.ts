@@ -1,0 +1,61 @@
+/**
+ * The parts of a config the cross-checks read, taken leniently from the raw data: whatever is
+ * well-formed enough is kept, so the cross-checks still run (and report) when the schema has
+ * found problems elsewhere. Maps, not objects, so a model called `constructor` is just a name.
+ */
+export interface ConfigView {
+  /** Top-level keys present in the file. */
+  sections: Set<string>;
+  providers: Map<string, { type: string | undefined; simulatedOnly: string[] }>;
+  models: Map<string, { provider: string | undefined; upstream: string | undefined }>;
+  aliases: Map<string, string | undefined>;
+  lanes: Map<string, (string | undefined)[]>;
+  routes: Map<string, { model: string | undefined; lane: string | undefined; escalateTo: string | undefined }>;
+  autoRules: { route: string | undefined; lane: string | undefined; model: string | undefined; catchAll: boolean }[];
+  storage: { ledger: string | undefined; state: string | undefined };
+}
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const entries = (v: unknown): [string, unknown][] => (isObj(v) ? Object.entries(v) : []);
+
+export function viewConfig(data: unknown): ConfigView {
+  const root = isObj(data) ? data : {};
+  const view: ConfigView = {
+    sections: new Set(Object.keys(root)),
+    providers: new Map(),
+    models: new Map(),
+    aliases: new Map(),
+    lanes: new Map(),
+    routes: new Map(),
+    autoRules: [],
+    storage: { ledger: undefined, state: undefined },
+  };
+  for (const [name, p] of entries(root.providers)) {
+    const o = isObj(p) ? p : {};
+    const simulatedOnly = ["seed", "latency_scale"].filter((k) => o[k] !== undefined);
+    view.providers.set(name, { type: str(o.type), simulatedOnly });
+  }
+  for (const [id, m] of entries(root.models)) {
+    const o = isObj(m) ? m : {};
+    view.models.set(id, { provider: str(o.provider), upstream: str(o.upstream) });
+  }
+  for (const [name, target] of entries(root.aliases)) view.aliases.set(name, str(target));
+  for (const [name, members] of entries(root.lanes)) view.lanes.set(name, Array.isArray(members) ? members.map(str) : []);
+  for (const [name, r] of entries(root.routes)) {
+    const o = isObj(r) ? r : {};
+    view.routes.set(name, { model: str(o.model), lane: str(o.lane), escalateTo: str(o.escalate_to) });
+  }
+  const auto = isObj(root.auto) ? root.auto : {};
+  for (const rule of Array.isArray(auto.rules) ? auto.rules : []) {
+    const o = isObj(rule) ? rule : {};
+    const when = isObj(o.when) ? o.when : {};
+    const catchAll = when.task_type === undefined && when.complexity === undefined;
+    view.autoRules.push({ route: str(o.route), lane: str(o.lane), model: str(o.model), catchAll });
+  }
+  const storage = isObj(root.storage) ? root.storage : {};
+  view.storage = { ledger: str(storage.ledger), state: str(storage.state) };
+  return view;
+}

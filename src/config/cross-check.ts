@@ -1,0 +1,202 @@
+import { closestIds } from "./closest-ids.ts";
+import type { ConfigView } from "./config-view.ts";
+import { directProvider, findReferenceCycles, followAliases, refKind } from "./references.ts";
+import type { PathMessage } from "./schema-issues.ts";
+
+export interface CrossCheckResult {
+  errors: PathMessage[];
+  warnings: PathMessage[];
+}
+
+const RESERVED = "auto";
+const UNENFORCED_SECTIONS = ["budgets", "keys", "rollouts", "telemetry"] as const;
+
+/**
+ * The checks a schema cannot make: every name a config uses is defined, references resolve
+ * without cycles, names do not shadow each other, and sections this version does not act on are
+ * called out.
+ */
+export function crossCheck(view: ConfigView): CrossCheckResult {
+  const errors: PathMessage[] = [];
+  const warnings: PathMessage[] = [];
+  const error = (path: PathMessage["path"], message: string): void => void errors.push({ path, message });
+  const warn = (path: PathMessage["path"], message: string): void => void warnings.push({ path, message });
+  const modelFieldNames = [...view.routes.keys(), ...view.aliases.keys(), ...view.models.keys()];
+  const hint = (name: string, candidates: Iterable<string>): string => {
+    const close = closestIds(name, candidates);
+    return close.length > 0 ? ` (did you mean ${close.map((c) => `\`${c}\``).join(", ")}?)` : "";
+  };
+  /** Why `ref` names nothing, or null when it names something the router can follow. */
+  const unresolved = (ref: string, what: string): string | null => {
+    if (refKind(view, ref) !== "unknown") return null;
+    const slash = ref.indexOf("/");
+    if (slash > 0 && directProvider(view, ref) === null && !view.models.has(ref)) {
+      const provider = ref.slice(0, slash);
+      return `\`${ref}\` names provider \`${provider}\`, which is not configured${hint(provider, view.providers.keys())}`;
+    }
+    const lane = view.lanes.has(ref) ? `; \`${ref}\` is a lane, which a route reaches with \`lane: ${ref}\`` : "";
+    return `\`${ref}\` is not ${what}${lane}${hint(ref, modelFieldNames)}`;
+  };
+  const anyName = "a configured model, alias, route or `<provider>/<model>`";
+
+  for (const section of ["routes", "aliases", "models"] as const) {
+    const names = section === "routes" ? view.routes : section === "aliases" ? view.aliases : view.models;
+    if (names.has(RESERVED)) error([section, RESERVED], "`auto` is reserved for automatic routing (`model: auto`); choose another name");
+  }
+
+  for (const [id, model] of view.models) {
+    if (model.provider !== undefined && !view.providers.has(model.provider)) {
+      const known = view.providers.size > 0 ? hint(model.provider, view.providers.keys()) || ` (providers: ${[...view.providers.keys()].join(", ")})` : " (no providers are configured)";
+      error(["models", id, "provider"], `provider \`${model.provider}\` is not configured${known}`);
+    }
+    if (directProvider(view, id) !== null) warn(["models", id], `\`${id}\` looks like \`<provider>/<model>\`; the configured model is used, not a direct call to provider \`${id.split("/")[0]}\``);
+  }
+  if (view.models.size === 0) warn(["models"], "no models are configured, so every request will be answered with 404");
+
+  for (const [name, target] of view.aliases) {
+    if (target === undefined || target === RESERVED) {
+      if (target === RESERVED) error(["aliases", name], "an alias cannot point to `auto`; a client asks for `auto` directly");
+      continue;
+    }
+    const why = unresolved(target, anyName);
+    if (why !== null) error(["aliases", name], why);
+  }
+
+  for (const [lane, members] of view.lanes) {
+    const seen = new Set<string>();
+    members.forEach((member, i) => {
+      if (member === undefined) return;
+      if (seen.has(member)) warn(["lanes", lane, i], `\`${member}\` appears more than once in lane \`${lane}\``);
+      seen.add(member);
+      const why = unresolved(member, "a configured model (or an alias of one)");
+      if (why !== null) return error(["lanes", lane, i], why);
+      const end = followAliases(view, member);
+      if (end.kind === "route") {
+        error(["lanes", lane, i], `\`${member}\` ${end.name === member ? "is" : "leads to"} route \`${end.name}\`; lane members are models (or aliases of models)`);
+      }
+    });
+  }
+
+  for (const [name, route] of view.routes) {
+    if (route.model !== undefined) {
+      const why = route.model === RESERVED ? "a route cannot use `auto`" : unresolved(route.model, anyName);
+      if (why !== null) error(["routes", name, "model"], why);
+    }
+    if (route.lane !== undefined && !view.lanes.has(route.lane)) {
+      error(["routes", name, "lane"], `lane \`${route.lane}\` is not configured${hint(route.lane, view.lanes.keys())}`);
+    }
+    const to = route.escalateTo;
+    if (to !== undefined) {
+      if (!view.lanes.has(to) && !view.routes.has(to)) {
+        error(["routes", name, "escalate_to"], `\`${to}\` is neither a lane nor a route${hint(to, [...view.lanes.keys(), ...view.routes.keys()])}`);
+      } else if (view.lanes.has(to) && view.routes.has(to)) {
+        warn(["routes", name, "escalate_to"], `\`${to}\` is both a lane and a route; rename one so the escalation target is unambiguous`);
+      } else if (to === route.lane || to === name) {
+        warn(["routes", name, "escalate_to"], `escalating to \`${to}\` goes back to where the route started`);
+      }
+    }
+  }
+
+  checkAutoRules(view, { error, warn, unresolved, hint });
+
+  for (const cycle of findReferenceCycles(view)) error(cycle.path, `reference cycle: ${cycle.chain}`);
+
+  for (const name of view.routes.keys()) {
+    if (name === RESERVED) continue;
+    if (view.aliases.has(name)) warn(["routes", name], `\`${name}\` is both a route and an alias: a request for \`${name}\` reaches the route, but references inside the config follow the alias; rename one`);
+    if (view.models.has(name)) warn(["routes", name], `\`${name}\` is both a route and a model: a request for \`${name}\` reaches the route, never the model directly; rename one`);
+  }
+  for (const name of view.aliases.keys()) {
+    if (name !== RESERVED && view.models.has(name) && !view.routes.has(name)) {
+      warn(["aliases", name], `\`${name}\` is both an alias and a model: the alias wins everywhere, so the model is reachable only through it; rename one`);
+    }
+  }
+
+  for (const [name, provider] of view.providers) {
+    if (provider.type !== undefined && provider.type !== "simulated" && provider.simulatedOnly.length > 0) {
+      warn(["providers", name, provider.simulatedOnly[0] ?? ""], `${provider.simulatedOnly.join(", ")} only affect simulated providers; ignored for type ${provider.type}`);
+    }
+  }
+  for (const section of UNENFORCED_SECTIONS) {
+    if (view.sections.has(section)) warn([section], `the \`${section}\` section is accepted but not enforced by this version`);
+  }
+  checkStorage(view, error);
+  return { errors, warnings };
+}
+
+interface RuleHelpers {
+  error: (path: PathMessage["path"], message: string) => void;
+  warn: (path: PathMessage["path"], message: string) => void;
+  unresolved: (ref: string, what: string) => string | null;
+  hint: (name: string, candidates: Iterable<string>) => string;
+}
+
+function checkAutoRules(view: ConfigView, h: RuleHelpers): void {
+  const rules = view.autoRules;
+  let catchAllAt: number | null = null;
+  rules.forEach((rule, i) => {
+    const path = ["auto", "rules", i];
+    const targets = [rule.route, rule.lane, rule.model].filter((t) => t !== undefined);
+    if (targets.length !== 1) h.error(path, "a rule needs exactly one of `route`, `lane` or `model`");
+    if (rule.route !== undefined && !view.routes.has(rule.route)) {
+      h.error([...path, "route"], `route \`${rule.route}\` is not configured${h.hint(rule.route, view.routes.keys())}`);
+    }
+    if (rule.lane !== undefined && !view.lanes.has(rule.lane)) {
+      h.error([...path, "lane"], `lane \`${rule.lane}\` is not configured${h.hint(rule.lane, view.lanes.keys())}`);
+    }
+    if (rule.model !== undefined) {
+      const why = rule.model === RESERVED ? "a rule cannot point back to `auto`" : h.unresolved(rule.model, "a configured model, alias, route or `<provider>/<model>`");
+      if (why !== null) h.error([...path, "model"], why);
+    }
+    if (catchAllAt !== null && catchAllAt === i - 1) h.warn(path, `never used, nor any rule after it: rule ${catchAllAt} has no \`when\` and matches every request`);
+    if (rule.catchAll && catchAllAt === null) catchAllAt = i;
+  });
+  if (rules.length > 0 && catchAllAt === null) {
+    h.warn(["auto", "rules"], "no rule without `when`: a `model: auto` request that matches no rule gets a 404; end with a default rule such as `{ lane: cheap }`");
+  }
+}
+
+/**
+ * Postgres and Redis are errors, not warnings: a config that names them is meant for several
+ * replicas sharing receipts and budgets, and quietly running each replica on its own embedded
+ * store would split the ledger and multiply the budgets.
+ */
+function checkStorage(view: ConfigView, error: RuleHelpers["error"]): void {
+  const { ledger, state } = view.storage;
+  if (ledger !== undefined) {
+    // Same reading as ledger/resolve-data-dir.ts.
+    const trimmed = ledger.trim();
+    if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+      error(["storage", "ledger"], "Postgres is not supported by this version yet; use `sqlite:<path>` or leave `storage.ledger` out for the embedded store in ./.switchyard/");
+    } else if (!/^sqlite:/i.test(trimmed) || /^sqlite:(\/\/)?$/i.test(trimmed)) {
+      error(["storage", "ledger"], "expected `sqlite:<path>` (e.g. sqlite:./.switchyard/ledger.db)");
+    }
+  }
+  if (state !== undefined && state !== "memory") {
+    const message = /^rediss?:\/\//.test(state)
+      ? "Redis is not supported by this version yet; use `memory` (one replica)"
+      : "expected `memory`";
+    error(["storage", "state"], message);
+  }
+}
+
+/**
+ * Providers some model depends on: named by a model's `provider`, or called directly as
+ * `<provider>/<model>` from an alias, lane, route or auto rule.
+ */
+export function providersInUse(view: ConfigView): Set<string> {
+  const used = new Set<string>();
+  for (const model of view.models.values()) if (model.provider !== undefined) used.add(model.provider);
+  const refs = [
+    ...view.aliases.values(),
+    ...[...view.lanes.values()].flat(),
+    ...[...view.routes.values()].map((r) => r.model),
+    ...view.autoRules.map((r) => r.model),
+  ];
+  for (const ref of refs) {
+    if (ref === undefined) continue;
+    const provider = refKind(view, ref) === "direct" ? directProvider(view, ref) : null;
+    if (provider !== null) used.add(provider);
+  }
+  return used;
+}

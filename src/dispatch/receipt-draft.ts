@@ -1,0 +1,140 @@
+import type { GatewayError } from "../core/errors.ts";
+import type { FinishReason } from "../core/finish-reason.ts";
+import type { Usage } from "../core/usage.ts";
+import { computeCostMicroUsd } from "../cost/compute-cost.ts";
+import type { Attempt, Receipt, ReceiptStatus } from "../ledger/receipt.ts";
+import type { Plan, Target } from "../router/plan.ts";
+import type { Runtime } from "./runtime.ts";
+
+export interface RequestMeta {
+  requestId: string;
+  endpoint: string;
+  taskId: string | null;
+  taskType: string | null;
+  complexity: string | null;
+  idempotencyKey: string | null;
+  stream: boolean;
+  reasoningEffort: string | null;
+}
+
+/**
+ * The receipt of one request while it is under way. Dispatch and the edge fill it in; `finish`
+ * computes cost and hands it to the writer exactly once.
+ */
+export class ReceiptDraft {
+  readonly runtime: Runtime;
+  readonly meta: RequestMeta;
+  readonly startedAt: number;
+  readonly startedMono: number;
+  requestedModel: string | null = null;
+  plan: Plan | null = null;
+  target: Target | null = null;
+  attempts: Attempt[] = [];
+  usage: Usage | null = null;
+  upstreamModelReported: string | null = null;
+  finishReason: FinishReason | null = null;
+  ttftMs: number | null = null;
+  toolCalls = 0;
+  warnings: string[] = [];
+  private written = false;
+
+  constructor(runtime: Runtime, meta: RequestMeta) {
+    this.runtime = runtime;
+    this.meta = meta;
+    this.startedAt = runtime.wallClockMs();
+    this.startedMono = runtime.monotonicMs();
+  }
+
+  elapsedMs(): number {
+    return this.runtime.monotonicMs() - this.startedMono;
+  }
+
+  /** Milliseconds spent inside upstream calls so far. */
+  upstreamMs(): number {
+    return this.attempts.reduce((sum, a) => sum + a.latencyMs, 0);
+  }
+
+  /** The gateway's own time: everything but the upstream calls. */
+  overheadMs(): number {
+    return Math.max(0, this.elapsedMs() - this.upstreamMs());
+  }
+
+  recordAttempt(attempt: Attempt): void {
+    this.attempts.push(attempt);
+  }
+
+  /**
+   * Cost in micro-USD of what the upstream reported using; null when its price is unknown, or
+   * when tokens were spent but never reported (a stream cut before its usage chunk).
+   */
+  costMicroUsd(status: ReceiptStatus = "ok"): number | null {
+    if (this.target && this.usage) return computeCostMicroUsd(this.usage, this.runtime.priceOf(this.target));
+    return status === "truncated" || status === "client_closed" ? null : 0;
+  }
+
+  get isWritten(): boolean {
+    return this.written;
+  }
+
+  /** Writes the receipt (once; later calls are ignored). */
+  finish(status: ReceiptStatus, httpStatus: number, error?: GatewayError): Receipt | null {
+    if (this.written) return null;
+    this.written = true;
+    const target = this.target;
+    const usage = this.usage;
+    const attemptsWithTarget = this.attempts;
+    const fallbacks = new Set(attemptsWithTarget.map((a) => `${a.provider}\u0000${a.model}`)).size - 1;
+    const receipt: Receipt = {
+      requestId: this.meta.requestId,
+      createdAt: this.startedAt,
+      endpoint: this.meta.endpoint,
+      keyId: null,
+      taskId: this.meta.taskId,
+      taskType: this.meta.taskType ?? this.plan?.auto?.taskType ?? null,
+      complexity: this.meta.complexity ?? this.plan?.auto?.complexity ?? null,
+      route: this.plan?.route ?? null,
+      lane: this.plan?.lane ?? null,
+      rollout: null,
+      arm: null,
+      requestedModel: this.requestedModel,
+      model: target?.modelId ?? null,
+      provider: target?.provider ?? null,
+      providerType: target ? (this.runtime.config.providers[target.provider]?.type ?? null) : null,
+      upstreamModel: target?.upstreamModel ?? null,
+      upstreamModelReported: this.upstreamModelReported,
+      attempts: attemptsWithTarget,
+      retries: Math.max(0, attemptsWithTarget.length - 1 - Math.max(0, fallbacks)),
+      fallbacks: Math.max(0, fallbacks),
+      cacheHit: false,
+      idempotencyKey: this.meta.idempotencyKey,
+      inputTokens: usage?.inputTokens ?? null,
+      cachedInputTokens: usage?.cachedInputTokens ?? null,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      reasoningTokens: usage?.reasoningTokens ?? null,
+      costMicroUsd: this.costMicroUsd(status),
+      estimatedCostMicroUsd: null,
+      latencyMs: round(this.elapsedMs()),
+      ttftMs: this.ttftMs === null ? null : round(this.ttftMs),
+      overheadMs: round(this.overheadMs()),
+      stream: this.meta.stream,
+      toolCalls: this.toolCalls,
+      validationFailures: 0,
+      finishReason: this.finishReason?.unified ?? null,
+      finishReasonRaw: this.finishReason?.raw ?? null,
+      reasoningEffort: this.meta.reasoningEffort,
+      status,
+      httpStatus,
+      errorKind: error?.kind ?? null,
+      errorMessage: error?.message ?? null,
+      warnings: this.warnings,
+      simulated: attemptsWithTarget.length > 0 && attemptsWithTarget.every((a) => this.runtime.isSimulated(a.provider)),
+    };
+    this.runtime.receipts.write(receipt);
+    return receipt;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

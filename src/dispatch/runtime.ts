@@ -1,0 +1,25 @@
+import type { Config } from "../config/schema.ts";
+import type { ResolvedPrice } from "../cost/resolve-price.ts";
+import type { Receipt } from "../ledger/receipt.ts";
+import type { ProviderAdapter } from "../providers/provider.ts";
+import type { Target } from "../router/plan.ts";
+
+/** Where finished receipts go (the batched writer); must never block or throw. */
+export interface ReceiptSink {
+  write(receipt: Receipt): void;
+}
+
+/** Everything dispatch needs, wired once at start-up by main.ts. */
+export interface Runtime {
+  readonly config: Config;
+  readonly adapters: ReadonlyMap<string, ProviderAdapter>;
+  /** Price of a target, resolved once per model (null when unknown). */
+  priceOf(target: Target): ResolvedPrice | null;
+  readonly receipts: ReceiptSink;
+  /** Monotonic milliseconds, for durations. */
+  monotonicMs(): number;
+  /** Wall-clock Unix milliseconds, for timestamps. */
+  wallClockMs(): number;
+  /** Whether a provider is simulated (labelled as such wherever it appears). */
+  isSimulated(provider: string): boolean;
+}

@@ -1,0 +1,123 @@
+import { GatewayError } from "../core/errors.ts";
+import type { ChatRequest } from "../core/request.ts";
+import { isContentEvent, type StreamChunk, type StreamEvent } from "../core/stream-event.ts";
+import type { Target } from "../router/plan.ts";
+import { adapterFor, attemptError, requestFor } from "./call-target.ts";
+import { allAttemptsFailed, attemptTimeouts } from "./attempt-policy.ts";
+import type { ReceiptDraft } from "./receipt-draft.ts";
+
+/** A stream that has passed its commit point: from here on, it can no longer fall back. */
+export interface CommittedStream {
+  target: Target;
+  /** What was read up to and including the first content (role chunk, empty deltas, …). */
+  head: StreamChunk[];
+  rest: AsyncIterator<StreamChunk>;
+  /** Monotonic ms when the successful attempt began. */
+  attemptStartedMs: number;
+}
+
+/**
+ * Opens the stream on the first target that gets to real content. Until the first content
+ * event everything is buffered, so a target that fails before it (HTTP error, early in-stream
+ * error, broken connection) can still fall back to the next one without the client noticing.
+ */
+export async function startChatStream(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal): Promise<CommittedStream> {
+  const plan = draft.plan;
+  if (!plan) throw new GatewayError("internal", "startChatStream called before the request was planned");
+  const runtime = draft.runtime;
+  const timeouts = attemptTimeouts(runtime.config, plan);
+  let lastError: GatewayError | null = null;
+  for (const target of plan.targets) {
+    draft.target = target;
+    const started = runtime.monotonicMs();
+    let iterator: AsyncIterator<StreamChunk> | null = null;
+    try {
+      const adapter = adapterFor(runtime, target);
+      const iterable = await adapter.chatStream(requestFor(request, target), {
+        signal,
+        timeoutMs: timeouts.ttftMs,
+        idleTimeoutMs: timeouts.idleMs,
+      });
+      iterator = iterable[Symbol.asyncIterator]();
+      const head: StreamChunk[] = [];
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const failure = next.value.events.find((e) => e.type === "error");
+        if (failure?.type === "error") throw failure.error;
+        head.push(next.value);
+        tapEvents(draft, next.value.events);
+        if (next.value.events.some(isContentEvent)) {
+          draft.ttftMs = draft.elapsedMs();
+          break;
+        }
+      }
+      return { target, head, rest: iterator, attemptStartedMs: started };
+    } catch (err) {
+      void iterator?.return?.();
+      const error = attemptError(err, target, signal);
+      draft.recordAttempt({
+        provider: target.provider,
+        model: target.modelId,
+        upstreamModel: target.upstreamModel,
+        status: error.upstreamStatus ?? null,
+        errorKind: error.kind,
+        errorMessage: error.message,
+        latencyMs: runtime.monotonicMs() - started,
+        ttftMs: null,
+      });
+      // Whatever the failed attempt reported is not what the client will get.
+      draft.usage = null;
+      draft.finishReason = null;
+      draft.toolCalls = 0;
+      draft.upstreamModelReported = null;
+      lastError = error;
+      if (error.kind === "client_closed" || !error.fallback) throw error;
+    }
+  }
+  throw allAttemptsFailed(draft, lastError);
+}
+
+/** The receipt tap: what the stream's events tell the receipt. */
+export function tapEvents(draft: ReceiptDraft, events: readonly StreamEvent[]): void {
+  for (const event of events) {
+    switch (event.type) {
+      case "start":
+        draft.upstreamModelReported = event.model;
+        break;
+      case "usage":
+        draft.usage = event.usage;
+        break;
+      case "finish":
+        draft.finishReason = event.finishReason;
+        break;
+      case "tool-call-delta":
+        if (event.id !== undefined) draft.toolCalls += 1;
+        break;
+      case "text-delta":
+      case "reasoning-delta":
+      case "refusal-delta":
+      case "error":
+        break;
+      default: {
+        const never: never = event;
+        return never;
+      }
+    }
+  }
+}
+
+/** Records the committed attempt once its stream has ended (well or not). */
+export function recordStreamAttempt(draft: ReceiptDraft, stream: CommittedStream, error: GatewayError | null): void {
+  const runtime = draft.runtime;
+  draft.recordAttempt({
+    provider: stream.target.provider,
+    model: stream.target.modelId,
+    upstreamModel: stream.target.upstreamModel,
+    status: 200,
+    errorKind: error?.kind ?? null,
+    errorMessage: error?.message ?? null,
+    latencyMs: runtime.monotonicMs() - stream.attemptStartedMs,
+    ttftMs: draft.ttftMs === null ? null : draft.ttftMs - (stream.attemptStartedMs - draft.startedMono),
+  });
+}

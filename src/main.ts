@@ -1,0 +1,134 @@
+import type { AddressInfo } from "node:net";
+import type { Config, ProviderConfig } from "./config/schema.ts";
+import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
+import type { Runtime } from "./dispatch/runtime.ts";
+import { ReceiptWriter } from "./ledger/receipt-writer.ts";
+import { openSqliteReceiptStore } from "./ledger/sqlite-receipt-store.ts";
+import { createOpenAIAdapter } from "./providers/openai/openai-adapter.ts";
+import type { ProviderAdapter } from "./providers/provider.ts";
+import { createSimulatedAdapter } from "./providers/simulated/simulated-adapter.ts";
+import type { Target } from "./router/plan.ts";
+import { createGatewayServer, type GatewayServer } from "./server/gateway-server.ts";
+import { GatewayError } from "./core/errors.ts";
+
+/** The one place that wires concrete parts together. */
+
+export interface StartOptions {
+  config: Config;
+  /** Path of the SQLite ledger file. */
+  ledgerPath: string;
+  port?: number;
+  host?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  address: AddressInfo;
+  server: GatewayServer;
+  writer: ReceiptWriter;
+  runtime: Runtime;
+  /** Graceful stop: drain in-flight requests (bounded), flush receipts, close pools. */
+  close(): Promise<void>;
+}
+
+/** The adapter for one configured provider, or null where this version has none for its type. */
+export function createAdapter(name: string, p: ProviderConfig): ProviderAdapter | null {
+  switch (p.type) {
+    case "openai":
+    case "openai-compatible":
+      return createOpenAIAdapter({
+        name,
+        type: p.type,
+        ...(p.base_url !== undefined && { baseUrl: p.base_url }),
+        ...(p.api_key !== undefined && { apiKey: p.api_key }),
+        ...(p.headers !== undefined && { headers: p.headers }),
+        ...(p.api_version !== undefined && { apiVersion: p.api_version }),
+      });
+    case "simulated":
+      return createSimulatedAdapter({
+        name,
+        ...(p.seed !== undefined && { seed: p.seed }),
+        ...(p.latency_scale !== undefined && { latencyScale: p.latency_scale }),
+      });
+    case "anthropic":
+    case "gemini":
+      return null;
+    default: {
+      const never: never = p.type;
+      throw new Error(`unknown provider type ${String(never)}`);
+    }
+  }
+}
+
+/** Builds one adapter per configured provider; a model on a provider without one is an error. */
+export function createAdapters(config: Config): Map<string, ProviderAdapter> {
+  const adapters = new Map<string, ProviderAdapter>();
+  for (const [name, p] of Object.entries(config.providers)) {
+    const adapter = createAdapter(name, p);
+    if (adapter) {
+      adapters.set(name, adapter);
+    } else if (Object.values(config.models).some((m) => m.provider === name)) {
+      throw new GatewayError(
+        "bad_request",
+        `providers.${name}: provider type '${p.type}' is not available in this version of Switchyard; remove the models that use it or point them at an openai / openai-compatible provider.`,
+      );
+    }
+  }
+  return adapters;
+}
+
+/** Resolves every configured model's price once, so no request looks one up. */
+function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
+  const prices = new Map<string, ResolvedPrice | null>();
+  for (const [id, m] of Object.entries(config.models)) {
+    prices.set(id, resolvePrice({ modelId: id, upstreamModel: m.upstream ?? id, ...(m.price !== undefined && { configured: m.price }) }));
+  }
+  return (target) => {
+    let price = prices.get(target.modelId);
+    if (price === undefined) {
+      // `<provider>/<model>` targets: resolved on first use, then remembered.
+      price = resolvePrice({ modelId: target.modelId, upstreamModel: target.upstreamModel });
+      prices.set(target.modelId, price);
+    }
+    return price;
+  };
+}
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const adapters = createAdapters(config);
+  const store = openSqliteReceiptStore(options.ledgerPath);
+  const writer = new ReceiptWriter({ store });
+  const simulated = new Set(Object.entries(config.providers).filter(([, p]) => p.type === "simulated").map(([n]) => n));
+  const runtime: Runtime = {
+    config,
+    adapters,
+    priceOf: createPriceBook(config),
+    receipts: writer,
+    monotonicMs: () => performance.now(),
+    wallClockMs: () => Date.now(),
+    isSimulated: (provider) => simulated.has(provider),
+  };
+  const server = createGatewayServer({
+    runtime,
+    receipts: { get: (id) => writer.get(id), list: async (q) => { await writer.flush(); return store.list(q); } },
+  });
+  const address = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${address.port}`,
+    address,
+    server,
+    writer,
+    runtime,
+    close() {
+      closing ??= (async () => {
+        await server.shutdown(config.server.shutdown_grace_ms);
+        await writer.close();
+        await Promise.all([...adapters.values()].map((a) => a.close?.()));
+      })();
+      return closing;
+    },
+  };
+}

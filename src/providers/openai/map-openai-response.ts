@@ -1,0 +1,54 @@
+import { GatewayError } from "../../core/errors.ts";
+import type { ToolCall } from "../../core/request.ts";
+import type { ChatResult } from "../../core/result.ts";
+import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
+import { mapOpenAIUsage } from "./map-openai-usage.ts";
+import { firstIssue, openAIChatCompletionSchema } from "./openai-schemas.ts";
+
+export interface ResponseContext {
+  provider: string;
+  status: number;
+  /** Used when the upstream leaves `model` / `created` out. */
+  requestModel: string;
+  nowSeconds: number;
+}
+
+/** A parsed Chat Completions body → core result; `openaiBody` keeps the body as it came. */
+export function mapOpenAIResponse(body: unknown, context: ResponseContext): ChatResult {
+  const parsed = openAIChatCompletionSchema.safeParse(body);
+  const answered = `provider ${context.provider} answered with`;
+  if (!parsed.success) {
+    throw badResponse(context, `${answered} JSON that is not a chat completion (status ${context.status}): ${firstIssue(parsed.error)}`);
+  }
+  const completion = parsed.data;
+  // n > 1 is not part of the core model: the first choice answers.
+  const choice = completion.choices.find((c) => (c.index ?? 0) === 0) ?? completion.choices[0];
+  if (!choice) throw badResponse(context, `${answered} a chat completion without choices (status ${context.status})`);
+  const message = choice.message;
+  const content =
+    typeof message.content === "string" || message.content == null
+      ? (message.content ?? null)
+      : message.content.map((part) => (part.type === "text" ? (part.text ?? "") : "")).join("");
+  const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call, i) => ({
+    id: call.id ?? `call_${i}`,
+    name: call.function.name,
+    arguments: call.function.arguments ?? "",
+  }));
+  const reasoning = message.reasoning_content ?? message.reasoning ?? undefined;
+  return {
+    id: completion.id ?? "",
+    model: completion.model ?? context.requestModel,
+    created: completion.created ?? context.nowSeconds,
+    content,
+    ...(reasoning != null && { reasoning }),
+    ...(message.refusal !== undefined && { refusal: message.refusal }),
+    toolCalls,
+    finishReason: mapOpenAIFinishReason(choice.finish_reason),
+    usage: completion.usage ? mapOpenAIUsage(completion.usage) : null,
+    openaiBody: body as Record<string, unknown>,
+  };
+}
+
+function badResponse(context: ResponseContext, message: string): GatewayError {
+  return new GatewayError("bad_response", message, { provider: context.provider, upstreamStatus: context.status });
+}

@@ -1,0 +1,206 @@
+import { Pool, type Dispatcher } from "undici";
+import { GatewayError } from "../../core/errors.ts";
+import type { ChatRequest } from "../../core/request.ts";
+import type { ChatResult } from "../../core/result.ts";
+import type { StreamChunk } from "../../core/stream-event.ts";
+import type { CallOptions, ProviderAdapter } from "../provider.ts";
+import { classifyOpenAIError } from "./classify-openai-error.ts";
+import { mapOpenAIRequest, type OpenAIAdapterType } from "./map-openai-request.ts";
+import { mapOpenAIResponse } from "./map-openai-response.ts";
+import { firstIssue, openAIModelListSchema } from "./openai-schemas.ts";
+import { parseUpstreamJson } from "./parse-upstream-json.ts";
+import { readOpenAIStream } from "./read-openai-stream.ts";
+import { startUpstreamCall, type UpstreamCall } from "./upstream-call.ts";
+
+export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+/** listModels gets only a signal; this bounds it when the caller sets no deadline. */
+const LIST_MODELS_TIMEOUT_MS = 30_000;
+
+export interface OpenAIAdapterOptions {
+  /** The configured provider name (`providers.<name>`). */
+  name: string;
+  type: OpenAIAdapterType;
+  /** Written as the official SDK takes it, e.g. `https://api.deepseek.com/v1`. */
+  baseUrl?: string;
+  apiKey?: string;
+  /** Extra headers sent with every request (they override the defaults). */
+  headers?: Record<string, string>;
+  /** Azure: sent as the `api-version` query parameter, and the key then goes in an `api-key` header. */
+  apiVersion?: string;
+}
+
+type ResponseHeaders = Dispatcher.ResponseData["headers"];
+
+/** An adapter for OpenAI and any Chat Completions server (DeepSeek, vLLM, Ollama, Groq, Azure…). */
+export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdapter {
+  const { name, type } = options;
+  const base = new URL(options.baseUrl ?? DEFAULT_OPENAI_BASE_URL);
+  const origin = base.origin;
+  const basePath = base.pathname.replace(/\/+$/, "");
+  const secrets = options.apiKey ? [options.apiKey] : [];
+  // undici's fetch is several times slower than a keep-alive Pool for a proxy's traffic (DESIGN.md §3).
+  const pool = new Pool(origin);
+
+  const pathFor = (endpoint: string): string => {
+    const query = new URLSearchParams(base.search);
+    if (options.apiVersion) query.set("api-version", options.apiVersion);
+    const search = query.toString();
+    return `${basePath}/${endpoint}${search ? `?${search}` : ""}`;
+  };
+
+  const headersFor = (accept: string, withBody: boolean): Record<string, string> => ({
+    accept,
+    ...(withBody && { "content-type": "application/json" }),
+    ...(options.apiKey && (options.apiVersion ? { "api-key": options.apiKey } : { authorization: `Bearer ${options.apiKey}` })),
+    ...options.headers,
+  });
+
+  const send = (call: UpstreamCall, init: { endpoint: string; accept: string; body?: unknown }): Promise<Dispatcher.ResponseData> =>
+    pool.request({
+      origin,
+      path: pathFor(init.endpoint),
+      method: init.body === undefined ? "GET" : "POST",
+      headers: headersFor(init.accept, init.body !== undefined),
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      signal: call.signal,
+      // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+
+  const startCall = (signal: AbortSignal): UpstreamCall => startUpstreamCall({ provider: name, origin, clientSignal: signal });
+
+  const timeout = (message: string): GatewayError => new GatewayError("timeout", `${name}: ${message}`, { provider: name });
+
+  const upstreamError = (status: number, text: string, headers: ResponseHeaders): GatewayError =>
+    classifyOpenAIError({ provider: name, status, body: parseLoosely(text), headers, secrets });
+
+  /** A successful status with a JSON body that still is an error object (some compatible servers do this). */
+  const errorInBody = (json: unknown, status: number, headers: ResponseHeaders): GatewayError | null =>
+    isRecord(json) && json["error"] != null && !("choices" in json)
+      ? classifyOpenAIError({ provider: name, status, body: json, headers, secrets })
+      : null;
+
+  return {
+    name,
+    type,
+
+    async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
+      const call = startCall(callOptions.signal);
+      call.arm(callOptions.timeoutMs, () => timeout(`no complete answer within ${callOptions.timeoutMs} ms`));
+      try {
+        const res = await send(call, { endpoint: "chat/completions", accept: "application/json", body: mapOpenAIRequest({ ...request, stream: false }, type) });
+        const text = await res.body.text();
+        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+        const contentType = headerValue(res.headers["content-type"]);
+        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
+        const failure = errorInBody(json, res.statusCode, res.headers);
+        if (failure) throw failure;
+        return mapOpenAIResponse(json, {
+          provider: name,
+          status: res.statusCode,
+          requestModel: request.model,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        });
+      } catch (err) {
+        throw call.errorFrom(err);
+      } finally {
+        call.dispose();
+      }
+    },
+
+    async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamChunk>> {
+      const call = startCall(callOptions.signal);
+      call.arm(callOptions.timeoutMs, () => timeout(`no response headers within ${callOptions.timeoutMs} ms`));
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await send(call, { endpoint: "chat/completions", accept: "text/event-stream", body: mapOpenAIRequest({ ...request, stream: true }, type) });
+        const contentType = headerValue(res.headers["content-type"]) ?? "";
+        if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
+          const text = await res.body.text();
+          if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+          const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
+          throw (
+            errorInBody(json, res.statusCode, res.headers) ??
+            new GatewayError("bad_response", `provider ${name} answered with JSON, not an event stream (status ${res.statusCode})`, {
+              provider: name,
+              upstreamStatus: res.statusCode,
+            })
+          );
+        }
+      } catch (err) {
+        call.dispose();
+        throw call.errorFrom(err);
+      }
+      call.disarm();
+      const body = res.body;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        call.dispose();
+        if (!body.destroyed && !body.readableEnded) body.destroy();
+      };
+      return releasingIterable(readOpenAIStream({ provider: name, body, call, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
+    },
+
+    async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
+      const call = startCall(signal);
+      call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
+      try {
+        const res = await send(call, { endpoint: "models", accept: "application/json" });
+        const text = await res.body.text();
+        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+        const contentType = headerValue(res.headers["content-type"]);
+        const parsed = openAIModelListSchema.safeParse(parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text }));
+        if (!parsed.success) {
+          throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {
+            provider: name,
+            upstreamStatus: res.statusCode,
+          });
+        }
+        return parsed.data.data.map((m) => m.id);
+      } catch (err) {
+        throw call.errorFrom(err);
+      } finally {
+        call.dispose();
+      }
+    },
+
+    async close(): Promise<void> {
+      await pool.close();
+    },
+  };
+}
+
+/**
+ * The stream handed to the dispatcher. `return()` frees the connection at once, even when the
+ * generator has not started or is waiting on the upstream (where a generator's own `return()`
+ * would not run its `finally` or would queue behind the pending read).
+ */
+function releasingIterable(generator: AsyncGenerator<StreamChunk, void, undefined>, release: () => void): AsyncIterable<StreamChunk> {
+  const iterator: AsyncIterator<StreamChunk> = {
+    next: () => generator.next(),
+    return: async () => {
+      release();
+      return generator.return(undefined);
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
+function parseLoosely(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,51 @@
+import { GatewayError } from "../../core/errors.ts";
+import { classifyNetworkError } from "./classify-network-error.ts";
+
+/**
+ * The abort side of one upstream request: one signal that fires when the client goes away or a
+ * timer runs out, carrying the GatewayError that says which. undici rejects (or errors the body)
+ * with the signal's reason, so whatever the request throws maps back to that error.
+ */
+export interface UpstreamCall {
+  readonly signal: AbortSignal;
+  /** (Re)starts the timer; when it fires, the request is aborted with `onTimeout()`. `ms <= 0` means no limit. */
+  arm(ms: number, onTimeout: () => GatewayError): void;
+  disarm(): void;
+  /** The error to report for anything the request or its body threw. */
+  errorFrom(err: unknown): GatewayError;
+  /** Stops the timer and forgets the client's signal. */
+  dispose(): void;
+}
+
+export function startUpstreamCall(options: { provider: string; origin: string; clientSignal: AbortSignal }): UpstreamCall {
+  const { provider, origin, clientSignal } = options;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onClientAbort = (): void => {
+    controller.abort(new GatewayError("client_closed", `${provider}: the request was cancelled by the caller`, { provider }));
+  };
+  if (clientSignal.aborted) onClientAbort();
+  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
+
+  const disarm = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  };
+  return {
+    signal: controller.signal,
+    arm(ms, onTimeout) {
+      disarm();
+      if (ms > 0 && Number.isFinite(ms)) timer = setTimeout(() => controller.abort(onTimeout()), ms);
+    },
+    disarm,
+    errorFrom(err) {
+      const reason: unknown = controller.signal.reason;
+      if (controller.signal.aborted && reason instanceof GatewayError) return reason;
+      return classifyNetworkError(provider, origin, err);
+    },
+    dispose() {
+      disarm();
+      clientSignal.removeEventListener("abort", onClientAbort);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { GatewayError } from "../core/errors.ts";
+import type { Config } from "../config/schema.ts";
+import { closestIds } from "../config/closest-ids.ts";
+import type { Plan, Target } from "./plan.ts";
+
+/** Signals that steer `model: auto` (from headers today; from the classifier later). */
+export interface AutoSignals {
+  taskType: string | null;
+  complexity: string | null;
+}
+
+const MAX_ALIAS_DEPTH = 8;
+
+/**
+ * Resolves the request's `model` field, in the order DESIGN.md gives: `auto`, a route, an alias,
+ * a model id, `<provider>/<upstream model>`; anything else is a 404 naming the closest ids.
+ * Never substitutes silently. Pure: reads only the config.
+ */
+export function resolveModel(config: Config, model: string, signals: AutoSignals): Plan {
+  if (model === "auto") return resolveAuto(config, signals);
+  const route = config.routes[model];
+  if (route) {
+    const plan = route.lane !== undefined ? laneTargets(config, route.lane) : refTargets(config, route.model ?? "", 0);
+    return { ...plan, route: model, resolvedBy: "route" };
+  }
+  if (Object.hasOwn(config.aliases, model)) {
+    const plan = refTargets(config, model, 0);
+    return { ...plan, alias: model, resolvedBy: "alias" };
+  }
+  if (Object.hasOwn(config.models, model)) return { ...refTargets(config, model, 0), resolvedBy: "model" };
+  const direct = providerModelTarget(config, model);
+  if (direct) return { route: null, lane: null, alias: null, targets: [direct], resolvedBy: "provider_model" };
+  throw modelNotFound(config, model);
+}
+
+function resolveAuto(config: Config, signals: AutoSignals): Plan {
+  const rules = config.auto?.rules ?? [];
+  if (rules.length === 0) {
+    throw new GatewayError("model_not_found", "`model: auto` is not configured: add an `auto.rules` list to the config, or name a route, alias or model.", {
+      code: "model_not_found",
+      param: "model",
+      status: 404,
+    });
+  }
+  for (const [index, rule] of rules.entries()) {
+    const when = rule.when ?? {};
+    if (when.task_type !== undefined && when.task_type !== signals.taskType) continue;
+    if (when.complexity !== undefined && when.complexity !== signals.complexity) continue;
+    const auto = { rule: index, taskType: signals.taskType, complexity: signals.complexity };
+    if (rule.route !== undefined) return { ...resolveModel(config, rule.route, signals), auto, resolvedBy: "auto" };
+    if (rule.lane !== undefined) return { ...laneTargets(config, rule.lane), auto, resolvedBy: "auto" };
+    if (rule.model !== undefined) return { ...resolveModel(config, rule.model, signals), auto, resolvedBy: "auto" };
+  }
+  throw new GatewayError("model_not_found", "No `auto.rules` entry matched this request; add a last rule without `when` as the default.", {
+    code: "model_not_found",
+    param: "model",
+    status: 404,
+  });
+}
+
+type PartialPlan = Omit<Plan, "resolvedBy">;
+
+function laneTargets(config: Config, lane: string): PartialPlan {
+  const members = config.lanes[lane];
+  if (!members) throw new GatewayError("internal", `lane ${lane} is not configured`);
+  const targets = members.flatMap((m) => refTargets(config, m, 0).targets);
+  return { route: null, lane, alias: null, targets };
+}
+
+/** A reference to a model: an alias (possibly chained), a route, a model id, or provider/model. */
+function refTargets(config: Config, ref: string, depth: number): PartialPlan {
+  if (depth > MAX_ALIAS_DEPTH) throw new GatewayError("internal", `alias chain too deep at ${ref}`);
+  const alias = config.aliases[ref];
+  if (alias !== undefined && Object.hasOwn(config.aliases, ref)) {
+    return { ...refTargets(config, alias, depth + 1), alias: ref };
+  }
+  const route = config.routes[ref];
+  if (route) {
+    const plan = route.lane !== undefined ? laneTargets(config, route.lane) : refTargets(config, route.model ?? "", depth + 1);
+    return { ...plan, route: ref };
+  }
+  const model = config.models[ref];
+  if (model && Object.hasOwn(config.models, ref)) {
+    return {
+      route: null,
+      lane: null,
+      alias: null,
+      targets: [{ modelId: ref, provider: model.provider, upstreamModel: model.upstream ?? ref }],
+    };
+  }
+  const direct = providerModelTarget(config, ref);
+  if (direct) return { route: null, lane: null, alias: null, targets: [direct] };
+  throw new GatewayError("internal", `model reference ${ref} does not resolve (the config check should have caught this)`);
+}
+
+function providerModelTarget(config: Config, ref: string): Target | null {
+  const slash = ref.indexOf("/");
+  if (slash <= 0 || slash === ref.length - 1) return null;
+  const provider = ref.slice(0, slash);
+  if (!Object.hasOwn(config.providers, provider)) return null;
+  return { modelId: ref, provider, upstreamModel: ref.slice(slash + 1) };
+}
+
+/** Every name the `model` field accepts, for listings and suggestions. */
+export function modelFieldNames(config: Config): string[] {
+  const names = [...Object.keys(config.routes), ...Object.keys(config.aliases), ...Object.keys(config.models)];
+  if ((config.auto?.rules.length ?? 0) > 0) names.unshift("auto");
+  return [...new Set(names)];
+}
+
+function modelNotFound(config: Config, model: string): GatewayError {
+  const names = modelFieldNames(config);
+  const close = closestIds(model, names);
+  const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `'${c}'`).join(", ")}?` : "";
+  const providers = Object.keys(config.providers);
+  const direct = providers.length > 0 ? ` A configured provider's model can also be named directly as '<provider>/<model>' (providers: ${providers.join(", ")}).` : "";
+  return new GatewayError("model_not_found", `The model '${model}' does not exist on this gateway.${hint}${direct}`, {
+    code: "model_not_found",
+    param: "model",
+    status: 404,
+  });
+}

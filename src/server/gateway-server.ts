@@ -1,0 +1,104 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GatewayError } from "../core/errors.ts";
+import type { Runtime } from "../dispatch/runtime.ts";
+import type { ListReceiptsQuery } from "../ledger/receipt-store.ts";
+import type { Receipt } from "../ledger/receipt.ts";
+import { createChatCompletionsHandler } from "./handle-chat-completions.ts";
+import { buildModelList } from "./handle-models.ts";
+import { Router } from "./router.ts";
+import { sendError, sendJson } from "./send.ts";
+
+/** Read access to receipts, including those not yet flushed to the store. */
+export interface ReceiptReader {
+  get(requestId: string): Promise<Receipt | null>;
+  list(query: ListReceiptsQuery): Promise<Receipt[]>;
+}
+
+export interface GatewayServerOptions {
+  runtime: Runtime;
+  receipts: ReceiptReader;
+  /** Readiness: the stores are reachable. */
+  isReady?: () => boolean;
+}
+
+export interface GatewayServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, waits up to `graceMs` for in-flight requests, then closes what is left. */
+  shutdown(graceMs: number): Promise<void>;
+  /** Requests being served right now. */
+  inFlight(): number;
+}
+
+export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  const { runtime } = options;
+  const config = runtime.config;
+  const models = buildModelList(config, Math.floor(runtime.wallClockMs() / 1000));
+  let draining = false;
+  let active = 0;
+  const idleWaiters: (() => void)[] = [];
+
+  const router = new Router()
+    .on("POST", "/v1/chat/completions", createChatCompletionsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
+    .on("GET", "/v1/models", (_req, res) => sendJson(res, 200, models))
+    .on("GET", "/v1/models/:id", (_req, res, params) => {
+      const model = models.data.find((m) => m.id === params["id"]);
+      if (model) sendJson(res, 200, model);
+      else sendError(res, new GatewayError("model_not_found", `The model '${params["id"] ?? ""}' does not exist on this gateway.`, { code: "model_not_found", param: "model", status: 404 }));
+    })
+    .on("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok" }))
+    .on("GET", "/readyz", (_req, res) => {
+      const ready = !draining && (options.isReady?.() ?? true);
+      sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : draining ? "draining" : "not_ready" });
+    })
+    .on("GET", "/v1/receipts/:id", async (_req, res, params) => {
+      const receipt = await options.receipts.get(params["id"] ?? "");
+      if (receipt) sendJson(res, 200, receipt);
+      else sendError(res, new GatewayError("not_found", `No receipt with request id '${params["id"] ?? ""}'. The id is in the x-switchyard-request-id response header.`, { code: "receipt_not_found" }));
+    })
+    .on("GET", "/v1/receipts", async (req, res) => {
+      const url = new URL(req.url ?? "/", "http://gateway");
+      const taskId = url.searchParams.get("task_id");
+      const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 1000);
+      const data = await options.receipts.list({ limit, ...(taskId !== null && { taskId }) });
+      sendJson(res, 200, { object: "list", data });
+    });
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    active++;
+    res.once("close", () => {
+      active--;
+      if (active === 0) for (const wake of idleWaiters.splice(0)) wake();
+    });
+    if (draining) res.setHeader("connection", "close");
+    router.handle(req, res);
+  });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async shutdown(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (active > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => idleWaiters.push(resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+    inFlight: () => active,
+  };
+}

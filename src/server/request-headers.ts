@@ -1,0 +1,37 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { GatewayError } from "../core/errors.ts";
+
+/** The optional `x-switchyard-*` request headers of DESIGN.md, read once at the edge. */
+export interface SwitchyardRequestHeaders {
+  taskId: string | null;
+  taskType: string | null;
+  complexity: "low" | "medium" | "high" | null;
+  priority: "low" | "normal" | "high" | null;
+  user: string | null;
+  idempotencyKey: string | null;
+}
+
+function one(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  if (value === undefined) return null;
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === "" ? null : text;
+}
+
+function oneOf<T extends string>(headers: IncomingHttpHeaders, name: string, allowed: readonly T[]): T | null {
+  const value = one(headers, name);
+  if (value === null) return null;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new GatewayError("bad_request", `Header ${name} must be one of ${allowed.join(", ")} (got '${value}').`, { param: name });
+}
+
+export function readSwitchyardHeaders(headers: IncomingHttpHeaders): SwitchyardRequestHeaders {
+  return {
+    taskId: one(headers, "x-switchyard-task-id"),
+    taskType: one(headers, "x-switchyard-task-type"),
+    complexity: oneOf(headers, "x-switchyard-complexity", ["low", "medium", "high"]),
+    priority: oneOf(headers, "x-switchyard-priority", ["low", "normal", "high"]),
+    user: one(headers, "x-switchyard-user"),
+    idempotencyKey: one(headers, "idempotency-key"),
+  };
+}

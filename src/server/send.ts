@@ -1,0 +1,31 @@
+import type { ServerResponse } from "node:http";
+import { GatewayError } from "../core/errors.ts";
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Answers with the OpenAI-shaped error body and the error's HTTP status. */
+export function sendError(res: ServerResponse, error: GatewayError, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const extra: Record<string, string> = { ...headers };
+  if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) {
+    extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));
+  }
+  sendJson(res, error.status, error.toOpenAI(), extra);
+}
+
+export function notFound(path: string): GatewayError {
+  return new GatewayError("not_found", `Unknown path ${path}. See GET /v1/models, POST /v1/chat/completions, GET /v1/receipts/{id}, GET /healthz.`, {
+    code: "not_found",
+  });
+}
