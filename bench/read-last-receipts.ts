@@ -31,7 +31,8 @@ export async function readLastReceipts(options: { cliPath: string; configPath: s
     typeof first === "object" && first !== null
       ? (() => {
           const o = first as Record<string, unknown>;
-          return `status ${field(o, "status", "final_status", "finalStatus")}, model ${field(o, "model", "answered_model", "answeredModel", "modelId")}, cost ${field(o, "cost_micro_usd", "costMicroUsd", "cost")} µUSD, stream ${field(o, "stream")}`;
+          const cost = field(o, "costMicroUsd", "cost_micro_usd", "cost");
+          return `status ${field(o, "status", "finalStatus")}, model ${field(o, "model", "modelId")}, ${cost === "?" ? "no cost" : `cost ${cost} µUSD`}, stream ${field(o, "stream")}`;
         })()
       : null;
   return { count: parsed.length, newest };

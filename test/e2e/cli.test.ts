@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
+import { json, startFakeUpstream } from "../support/fake-upstream.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/switchyard.js", import.meta.url));
 
@@ -126,5 +127,41 @@ describe("the switchyard command", () => {
     const result = spawnSync(process.execPath, [BIN, "start", "--config", configPath, "--port", "0"], { env: cleanEnv(dataDir), encoding: "utf8", timeout: 15_000 });
     assert.equal(result.status, 1);
     assert.match(result.stdout + result.stderr, /OPENAI_API_KEY/);
+  });
+
+  it("check --online flags a model id the provider does not serve, with the closest ones it does", async () => {
+    const up = await startFakeUpstream(
+      json({ object: "list", data: ["gpt-4.1-nano", "gpt-4.1-mini", "gpt-5.4"].map((id) => ({ id, object: "model", owned_by: "openai" })) }),
+    );
+    try {
+      const configPath = path.join(dataDir, "online.yaml");
+      writeFileSync(
+        configPath,
+        [
+          "providers:",
+          `  openai: { type: openai, base_url: "${up.url}/v1", api_key: "\${OPENAI_API_KEY}" }`,
+          "models:",
+          "  nano: { provider: openai, upstream: gpt-4.1-nano }",
+          "  typo: { provider: openai, upstream: gpt-4.1-nanoo }",
+          "",
+        ].join("\n"),
+      );
+      const env = { ...cleanEnv(dataDir), OPENAI_API_KEY: "sk-online" };
+      const result = await new Promise<{ status: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, "check", "--config", configPath, "--online"], { env, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        child.on("exit", (status) => resolve({ status, out }));
+      });
+      assert.equal(result.status, 1, result.out);
+      assert.match(result.out, /gpt-4\.1-nanoo/);
+      assert.match(result.out, /gpt-4\.1-nano\b/);
+      assert.match(result.out, /online\.yaml:5/);
+      assert.equal(up.requests[0]?.path, "/v1/models");
+      assert.equal(up.requests[0]?.headers.authorization, "Bearer sk-online");
+    } finally {
+      await up.close();
+    }
   });
 });
