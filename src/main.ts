@@ -3,7 +3,7 @@ import type { Config, ProviderConfig } from "./config/schema.ts";
 import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
-import { openSqliteReceiptStore } from "./ledger/sqlite-receipt-store.ts";
+import { openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
 import { createOpenAIAdapter } from "./providers/openai/openai-adapter.ts";
 import type { ProviderAdapter } from "./providers/provider.ts";
 import { createSimulatedAdapter } from "./providers/simulated/simulated-adapter.ts";
@@ -97,7 +97,7 @@ function createPriceBook(config: Config): (target: Target) => ResolvedPrice | nu
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config } = options;
   const adapters = createAdapters(config);
-  const store = openSqliteReceiptStore(options.ledgerPath);
+  const store = await openWorkerReceiptStore(options.ledgerPath);
   const writer = new ReceiptWriter({ store });
   const simulated = new Set(Object.entries(config.providers).filter(([, p]) => p.type === "simulated").map(([n]) => n));
   const runtime: Runtime = {

@@ -21,4 +21,6 @@ export interface ChatResult {
    * can return it as it came (keeping provider-specific fields such as `reasoning_content`).
    */
   openaiBody?: Record<string, unknown>;
+  /** That same body as the upstream sent it, byte for byte, so it can be forwarded unre-serialised. */
+  openaiText?: string;
 }

@@ -25,6 +25,12 @@ export interface StreamChunk {
   openaiData?: string;
 }
 
+/**
+ * The stream messages that arrived together (one read from the upstream, one pacing tick of the
+ * simulator). Never empty. Handing them on together lets the edge answer with one write.
+ */
+export type StreamBatch = readonly StreamChunk[];
+
 /** True when an event carries output the client will see (the stream commit point). */
 export function isContentEvent(event: StreamEvent): boolean {
   switch (event.type) {

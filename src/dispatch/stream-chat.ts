@@ -1,6 +1,6 @@
 import { GatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
-import { isContentEvent, type StreamChunk, type StreamEvent } from "../core/stream-event.ts";
+import { isContentEvent, type StreamBatch, type StreamEvent } from "../core/stream-event.ts";
 import type { Target } from "../router/plan.ts";
 import { adapterFor, attemptError, requestFor } from "./call-target.ts";
 import { allAttemptsFailed, attemptTimeouts } from "./attempt-policy.ts";
@@ -10,8 +10,8 @@ import type { ReceiptDraft } from "./receipt-draft.ts";
 export interface CommittedStream {
   target: Target;
   /** What was read up to and including the first content (role chunk, empty deltas, …). */
-  head: StreamChunk[];
-  rest: AsyncIterator<StreamChunk>;
+  head: StreamBatch[];
+  rest: AsyncIterator<StreamBatch>;
   /** Monotonic ms when the successful attempt began. */
   attemptStartedMs: number;
 }
@@ -30,7 +30,7 @@ export async function startChatStream(draft: ReceiptDraft, request: ChatRequest,
   for (const target of plan.targets) {
     draft.target = target;
     const started = runtime.monotonicMs();
-    let iterator: AsyncIterator<StreamChunk> | null = null;
+    let iterator: AsyncIterator<StreamBatch> | null = null;
     try {
       const adapter = adapterFor(runtime, target);
       const iterable = await adapter.chatStream(requestFor(request, target), {
@@ -39,18 +39,20 @@ export async function startChatStream(draft: ReceiptDraft, request: ChatRequest,
         idleTimeoutMs: timeouts.idleMs,
       });
       iterator = iterable[Symbol.asyncIterator]();
-      const head: StreamChunk[] = [];
-      for (;;) {
+      const head: StreamBatch[] = [];
+      for (let committed = false; !committed; ) {
         const next = await iterator.next();
         if (next.done) break;
-        const failure = next.value.events.find((e) => e.type === "error");
-        if (failure?.type === "error") throw failure.error;
-        head.push(next.value);
-        tapEvents(draft, next.value.events);
-        if (next.value.events.some(isContentEvent)) {
-          draft.ttftMs = draft.elapsedMs();
-          break;
+        for (const chunk of next.value) {
+          const failure = chunk.events.find((e) => e.type === "error");
+          if (failure?.type === "error") throw failure.error;
+          tapEvents(draft, chunk.events);
+          if (!committed && chunk.events.some(isContentEvent)) {
+            draft.ttftMs = draft.elapsedMs();
+            committed = true;
+          }
         }
+        head.push(next.value);
       }
       return { target, head, rest: iterator, attemptStartedMs: started };
     } catch (err) {

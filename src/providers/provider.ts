@@ -1,6 +1,6 @@
 import type { ChatRequest } from "../core/request.ts";
 import type { ChatResult } from "../core/result.ts";
-import type { StreamChunk } from "../core/stream-event.ts";
+import type { StreamBatch } from "../core/stream-event.ts";
 
 /** The provider types Switchyard can speak to. */
 export type ProviderType = "openai" | "openai-compatible" | "simulated" | "anthropic" | "gemini";
@@ -28,9 +28,10 @@ export interface ProviderAdapter {
   chat(request: ChatRequest, options: CallOptions): Promise<ChatResult>;
   /**
    * Starts a streaming call. Resolves once the upstream has accepted it (so that an HTTP error
-   * is thrown here, before anything reaches the client), then yields chunks in order.
+   * is thrown here, before anything reaches the client), then yields the upstream's messages in
+   * order, in batches of those that arrived together.
    */
-  chatStream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamChunk>>;
+  chatStream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamBatch>>;
   /** The upstream model ids the provider serves, where its API can list them. */
   listModels?(options: { signal: AbortSignal }): Promise<string[]>;
   /** Releases connection pools. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, toGatewayError } from "../core/errors.ts";
-import type { StreamChunk } from "../core/stream-event.ts";
+import type { StreamBatch } from "../core/stream-event.ts";
 import { applyRouteSettings } from "../dispatch/apply-route-settings.ts";
 import { ReceiptDraft } from "../dispatch/receipt-draft.ts";
 import { runChat } from "../dispatch/run-chat.ts";
@@ -15,7 +15,7 @@ import { parseChatRequest } from "../wire/openai/parse-chat-request.ts";
 import { SSE_DONE, SSE_HEADERS, sseData, sseErrorFrame } from "../wire/sse.ts";
 import { parseJsonBody, readBody } from "./read-body.ts";
 import { readSwitchyardHeaders } from "./request-headers.ts";
-import { sendError, sendJson } from "./send.ts";
+import { sendError, sendJson, sendJsonText } from "./send.ts";
 
 export interface ChatHandlerOptions {
   runtime: Runtime;
@@ -59,7 +59,8 @@ export function createChatCompletionsHandler(options: ChatHandlerOptions) {
         const cost = draft.costMicroUsd();
         const headers = responseHeaders(draft);
         if (cost !== null) headers["x-switchyard-cost-usd"] = formatUsd(cost);
-        sendJson(res, 200, encodeChatResult(outcome.result), headers);
+        if (outcome.result.openaiText !== undefined) sendJsonText(res, 200, outcome.result.openaiText, headers);
+        else sendJson(res, 200, encodeChatResult(outcome.result), headers);
         draft.finish("ok", 200);
       }
     } catch (err) {
@@ -115,12 +116,15 @@ async function serveStream(
     model: stream.target.upstreamModel,
     created: Math.floor(draft.startedAt / 1000),
   });
-  const write = async (chunk: StreamChunk): Promise<void> => {
+  /** One write per batch: upstream chunks pass through as received; others are encoded. */
+  const write = async (batch: StreamBatch): Promise<void> => {
     let text = "";
-    if (chunk.openaiData !== undefined) {
-      const usageOnly = chunk.events.length > 0 && chunk.events.every((e) => e.type === "usage");
-      if (!usageOnly || includeUsage) text = sseData(chunk.openaiData);
-    } else {
+    for (const chunk of batch) {
+      if (chunk.openaiData !== undefined) {
+        const usageOnly = chunk.events.length > 0 && chunk.events.every((e) => e.type === "usage");
+        if (!usageOnly || includeUsage) text += sseData(chunk.openaiData);
+        continue;
+      }
       for (const event of chunk.events) {
         if (event.type === "usage" && !includeUsage) continue;
         const step = encodeChatChunk(encoder, event);
@@ -133,17 +137,23 @@ async function serveStream(
 
   let failure: GatewayError | null = null;
   try {
-    for (const chunk of stream.head) await write(chunk);
+    for (const batch of stream.head) await write(batch);
     for (;;) {
       const next = await stream.rest.next();
       if (next.done) break;
-      const error = next.value.events.find((e) => e.type === "error");
-      tapEvents(draft, next.value.events);
-      if (error?.type === "error") {
-        failure = error.error;
-        break;
+      // Chunks before an error are still the client's; the error ends the stream.
+      let batch = next.value;
+      for (const [i, chunk] of batch.entries()) {
+        tapEvents(draft, chunk.events);
+        const error = chunk.events.find((e) => e.type === "error");
+        if (error?.type === "error") {
+          failure = error.error;
+          batch = batch.slice(0, i);
+          break;
+        }
       }
-      await write(next.value);
+      await write(batch);
+      if (failure) break;
     }
     if (!failure && draft.finishReason === null && !signal.aborted) {
       failure = new GatewayError("network", `provider ${stream.target.provider} ended the stream without a finish reason`, {

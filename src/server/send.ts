@@ -2,7 +2,11 @@ import type { ServerResponse } from "node:http";
 import { GatewayError } from "../core/errors.ts";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** A JSON text that is already serialised (an upstream's body forwarded as it came). */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     ...headers,
     "content-type": "application/json",

@@ -109,7 +109,9 @@ aliases:
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: "reasoner", messages: [{ role: "user", content: "How many r in strawberry?" }] }),
     });
-    const body = (await res.json()) as { choices: { message: { reasoning_content?: string } }[] };
+    const text = await res.text();
+    assert.equal(text, JSON.stringify(JSON.parse(readFixture("deepseek/deepseek-reasoning.json"))), "the upstream body is forwarded as it came");
+    const body = JSON.parse(text) as { choices: { message: { reasoning_content?: string } }[] };
     assert.match(body.choices[0]?.message.reasoning_content ?? "", /s-t-r-a-w-b-e-r-r-y/);
     const receipt = await gw.receipt(res.headers.get("x-switchyard-request-id") ?? "");
     assert.equal(receipt.reasoningTokens, 315);

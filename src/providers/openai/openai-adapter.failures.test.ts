@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { test, type TestContext } from "node:test";
 import { GatewayError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/request.ts";
-import type { StreamChunk, StreamEvent } from "../../core/stream-event.ts";
+import type { StreamBatch, StreamEvent } from "../../core/stream-event.ts";
 import {
   hang,
   html,
@@ -75,9 +75,9 @@ async function streamError(adapter: ProviderAdapter, options: CallOptions = call
   assert.fail("chatStream() should have failed before returning the stream");
 }
 
-async function collect(iterable: AsyncIterable<StreamChunk>): Promise<StreamEvent[]> {
+async function collect(iterable: AsyncIterable<StreamBatch>): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  for await (const c of iterable) events.push(...c.events);
+  for await (const batch of iterable) for (const c of batch) events.push(...c.events);
   return events;
 }
 
@@ -218,7 +218,7 @@ test("aborting the signal mid-stream drops the upstream connection at once", lim
   await upstream.waitForAbort(1);
   assert.ok(performance.now() - abortedAt < 500, "the fake saw the socket close");
   const rest: StreamEvent[] = [];
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(...next.value.events);
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(...next.value.flatMap((c) => c.events));
   assert.equal(lastError(rest).kind, "client_closed");
 });
 
@@ -237,8 +237,8 @@ test("aborting before the headers rejects with client_closed and drops the reque
 
 test("a consumer that stops early frees the connection", limit, async (t) => {
   const { upstream, adapter } = await setup(t, sse(COMPLETE, { delayMs: 30 }));
-  for await (const c of await adapter.chatStream({ ...request, stream: true }, callOptions())) {
-    if (c.events.some((e) => e.type === "text-delta")) break;
+  for await (const batch of await adapter.chatStream({ ...request, stream: true }, callOptions())) {
+    if (batch.some((c) => c.events.some((e) => e.type === "text-delta"))) break;
   }
   await upstream.waitForAbort(1);
   // return() before the first next() must free it too

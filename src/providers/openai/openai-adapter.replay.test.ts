@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import type { ChatRequest } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
-import type { StreamChunk, StreamEvent } from "../../core/stream-event.ts";
+import type { StreamBatch, StreamChunk, StreamEvent } from "../../core/stream-event.ts";
 import type { Usage } from "../../core/usage.ts";
 import { json, sse, startFakeUpstream, text, type FakeUpstream, type Reply } from "../../../test/support/fake-upstream.ts";
 import { fixtureChunks, readFixture, readFixtureJson, skipWithoutFixtures } from "../../../test/support/fixtures.ts";
@@ -44,9 +44,9 @@ const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
   ...extra,
 });
 
-async function collect(iterable: AsyncIterable<StreamChunk>): Promise<StreamChunk[]> {
+async function collect(iterable: AsyncIterable<StreamBatch>): Promise<StreamChunk[]> {
   const chunks: StreamChunk[] = [];
-  for await (const chunk of iterable) chunks.push(chunk);
+  for await (const batch of iterable) chunks.push(...batch);
   return chunks;
 }
 
@@ -116,7 +116,7 @@ test("openai: a whole completion, the body sent and the body kept as it came", s
     user: "u1",
   });
 
-  assert.deepEqual({ ...result, openaiBody: undefined }, {
+  assert.deepEqual({ ...result, openaiBody: undefined, openaiText: undefined }, {
     id: "chatcmpl-D8Z5f52zQqikDBEKQMQoYcWMcWPeU",
     model: "gpt-4.1-nano-2025-04-14",
     created: 1770933883,
@@ -126,8 +126,10 @@ test("openai: a whole completion, the body sent and the body kept as it came", s
     finishReason: { unified: "stop", raw: "stop" },
     usage: usage(16, 0, 363, 0),
     openaiBody: undefined,
+    openaiText: undefined,
   } satisfies ChatResult);
   assert.deepEqual(result.openaiBody, fixture);
+  assert.equal(result.openaiText, JSON.stringify(fixture), "the body text is kept byte for byte");
 });
 
 test("openai: a stream forwards each data payload as received and maps it to events", skip, async (t) => {

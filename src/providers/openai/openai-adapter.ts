@@ -2,7 +2,7 @@ import { Pool, type Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
-import type { StreamChunk } from "../../core/stream-event.ts";
+import type { StreamBatch } from "../../core/stream-event.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
 import { classifyOpenAIError } from "./classify-openai-error.ts";
 import { mapOpenAIRequest, type OpenAIAdapterType } from "./map-openai-request.ts";
@@ -47,6 +47,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     const search = query.toString();
     return `${basePath}/${endpoint}${search ? `?${search}` : ""}`;
   };
+  const paths = { chat: pathFor("chat/completions"), models: pathFor("models") };
 
   const headersFor = (accept: string, withBody: boolean): Record<string, string> => ({
     accept,
@@ -54,13 +55,19 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     ...(options.apiKey && (options.apiVersion ? { "api-key": options.apiKey } : { authorization: `Bearer ${options.apiKey}` })),
     ...options.headers,
   });
+  // Built once: the same for every request.
+  const headers = {
+    json: headersFor("application/json", true),
+    stream: headersFor("text/event-stream", true),
+    list: headersFor("application/json", false),
+  };
 
-  const send = (call: UpstreamCall, init: { endpoint: string; accept: string; body?: unknown }): Promise<Dispatcher.ResponseData> =>
+  const send = (call: UpstreamCall, init: { path: string; headers: Record<string, string>; body?: unknown }): Promise<Dispatcher.ResponseData> =>
     pool.request({
       origin,
-      path: pathFor(init.endpoint),
+      path: init.path,
       method: init.body === undefined ? "GET" : "POST",
-      headers: headersFor(init.accept, init.body !== undefined),
+      headers: init.headers,
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
       signal: call.signal,
       // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
@@ -89,19 +96,20 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       const call = startCall(callOptions.signal);
       call.arm(callOptions.timeoutMs, () => timeout(`no complete answer within ${callOptions.timeoutMs} ms`));
       try {
-        const res = await send(call, { endpoint: "chat/completions", accept: "application/json", body: mapOpenAIRequest({ ...request, stream: false }, type) });
+        const res = await send(call, { path: paths.chat, headers: headers.json, body: mapOpenAIRequest({ ...request, stream: false }, type) });
         const text = await res.body.text();
         if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
         const contentType = headerValue(res.headers["content-type"]);
         const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
         const failure = errorInBody(json, res.statusCode, res.headers);
         if (failure) throw failure;
-        return mapOpenAIResponse(json, {
+        const result = mapOpenAIResponse(json, {
           provider: name,
           status: res.statusCode,
           requestModel: request.model,
           nowSeconds: Math.floor(Date.now() / 1000),
         });
+        return { ...result, openaiText: text };
       } catch (err) {
         throw call.errorFrom(err);
       } finally {
@@ -109,12 +117,12 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       }
     },
 
-    async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamChunk>> {
+    async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamBatch>> {
       const call = startCall(callOptions.signal);
       call.arm(callOptions.timeoutMs, () => timeout(`no response headers within ${callOptions.timeoutMs} ms`));
       let res: Dispatcher.ResponseData;
       try {
-        res = await send(call, { endpoint: "chat/completions", accept: "text/event-stream", body: mapOpenAIRequest({ ...request, stream: true }, type) });
+        res = await send(call, { path: paths.chat, headers: headers.stream, body: mapOpenAIRequest({ ...request, stream: true }, type) });
         const contentType = headerValue(res.headers["content-type"]) ?? "";
         if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
           const text = await res.body.text();
@@ -148,7 +156,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       const call = startCall(signal);
       call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
       try {
-        const res = await send(call, { endpoint: "models", accept: "application/json" });
+        const res = await send(call, { path: paths.models, headers: headers.list });
         const text = await res.body.text();
         if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
         const contentType = headerValue(res.headers["content-type"]);
@@ -178,8 +186,8 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
  * generator has not started or is waiting on the upstream (where a generator's own `return()`
  * would not run its `finally` or would queue behind the pending read).
  */
-function releasingIterable(generator: AsyncGenerator<StreamChunk, void, undefined>, release: () => void): AsyncIterable<StreamChunk> {
-  const iterator: AsyncIterator<StreamChunk> = {
+function releasingIterable(generator: AsyncGenerator<StreamBatch, void, undefined>, release: () => void): AsyncIterable<StreamBatch> {
+  const iterator: AsyncIterator<StreamBatch> = {
     next: () => generator.next(),
     return: async () => {
       release();

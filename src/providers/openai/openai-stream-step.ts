@@ -3,7 +3,8 @@ import type { StreamEvent } from "../../core/stream-event.ts";
 import { classifyOpenAIError } from "./classify-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage } from "./map-openai-usage.ts";
-import { firstIssue, openAIChunkSchema, openAIUsageSchema, type OpenAIChunk } from "./openai-schemas.ts";
+import { checkOpenAIChunk } from "./check-openai-chunk.ts";
+import { openAIUsageSchema, type OpenAIChunk } from "./openai-schemas.ts";
 import { snippet } from "./parse-upstream-json.ts";
 
 export interface OpenAIStreamState {
@@ -46,9 +47,9 @@ export function stepOpenAIStream(state: OpenAIStreamState, message: SseMessage):
     events.push({ type: "error", error });
     return { state: { ...state, done: true }, events };
   }
-  const parsed = openAIChunkSchema.safeParse(json);
-  if (!parsed.success) return fail(state, badChunk(state, `a stream chunk of an unexpected shape: ${firstIssue(parsed.error)}`));
-  return mapChunk(state, parsed.data);
+  const checked = checkOpenAIChunk(json);
+  if (!checked.ok) return fail(state, badChunk(state, `a stream chunk of an unexpected shape: ${checked.issue}`));
+  return mapChunk(state, checked.chunk);
 }
 
 /** What to emit when the upstream body ends: nothing after `[DONE]` or a finish, else an error. */

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../core/errors.ts";
-import type { StreamChunk } from "../../core/stream-event.ts";
+import type { StreamBatch, StreamChunk } from "../../core/stream-event.ts";
 import { endOpenAIStream, initialOpenAIStreamState, stepOpenAIStream } from "./openai-stream-step.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
 
@@ -19,10 +19,11 @@ export interface OpenAIStreamSource {
 const DRAIN_MS = 1_000;
 
 /**
- * Reads a Chat Completions event stream: SSE → messages → `stepOpenAIStream` → chunks. A stream
- * that breaks, stalls or ends early ends with an `error` event, never with a clean end.
+ * Reads a Chat Completions event stream: SSE → messages → `stepOpenAIStream` → chunks, yielded in
+ * one batch per read from the upstream. A stream that breaks, stalls or ends early ends with an
+ * `error` event, never with a clean end.
  */
-export async function* readOpenAIStream(source: OpenAIStreamSource): AsyncGenerator<StreamChunk, void, undefined> {
+export async function* readOpenAIStream(source: OpenAIStreamSource): AsyncGenerator<StreamBatch, void, undefined> {
   const { provider, call, idleTimeoutMs } = source;
   const messages: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (message) => messages.push(message) });
@@ -33,7 +34,7 @@ export async function* readOpenAIStream(source: OpenAIStreamSource): AsyncGenera
   let state = initialOpenAIStreamState(provider);
   let failed = false;
   try {
-    // The idle timer runs only while waiting on the upstream, not while the consumer holds a chunk.
+    // The idle timer runs only while waiting on the upstream, not while the consumer holds a batch.
     let waiting = false;
     while (!state.done) {
       if (!waiting) call.arm(idleTimeoutMs, stalled);
@@ -44,23 +45,28 @@ export async function* readOpenAIStream(source: OpenAIStreamSource): AsyncGenera
       if (messages.length === 0) continue;
       call.disarm();
       waiting = false;
+      const batch: StreamChunk[] = [];
       for (const message of messages.splice(0)) {
         const step = stepOpenAIStream(state, message);
         state = step.state;
-        failed = step.events.some((e) => e.type === "error");
-        if (failed) yield { events: step.events };
-        else if (!state.done) yield { events: step.events, openaiData: message.data };
+        if (step.events.some((e) => e.type === "error")) {
+          failed = true;
+          batch.push({ events: step.events });
+        } else if (!state.done) {
+          batch.push({ events: step.events, openaiData: message.data });
+        }
         if (state.done) break;
       }
+      if (batch.length > 0) yield batch;
     }
     const end = endOpenAIStream(state);
     if (end.length > 0) {
       failed = true;
-      yield { events: end };
+      yield [{ events: end }];
     }
   } catch (err) {
     failed = true;
-    yield { events: [{ type: "error", error: call.errorFrom(err) }] };
+    yield [{ events: [{ type: "error", error: call.errorFrom(err) }] }];
   } finally {
     if (!failed && state.done) await drain(body, call);
     source.release();

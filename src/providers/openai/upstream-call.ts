@@ -20,22 +20,39 @@ export interface UpstreamCall {
 export function startUpstreamCall(options: { provider: string; origin: string; clientSignal: AbortSignal }): UpstreamCall {
   const { provider, origin, clientSignal } = options;
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
   const onClientAbort = (): void => {
     controller.abort(new GatewayError("client_closed", `${provider}: the request was cancelled by the caller`, { provider }));
   };
   if (clientSignal.aborted) onClientAbort();
   else clientSignal.addEventListener("abort", onClientAbort, { once: true });
 
+  // One timer per call, refreshed rather than re-created: a stream re-arms it on every read.
+  let timer: NodeJS.Timeout | undefined;
+  let timerMs = 0;
+  let armed = false;
+  let onTimeout: () => GatewayError = () => new GatewayError("timeout", `${provider}: timed out`, { provider });
+  const fire = (): void => {
+    if (armed) controller.abort(onTimeout());
+  };
   const disarm = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+    armed = false;
   };
   return {
     signal: controller.signal,
-    arm(ms, onTimeout) {
-      disarm();
-      if (ms > 0 && Number.isFinite(ms)) timer = setTimeout(() => controller.abort(onTimeout()), ms);
+    arm(ms, reason) {
+      if (!(ms > 0 && Number.isFinite(ms))) {
+        armed = false;
+        return;
+      }
+      onTimeout = reason;
+      armed = true;
+      if (timer !== undefined && ms === timerMs) {
+        timer.refresh();
+      } else {
+        if (timer !== undefined) clearTimeout(timer);
+        timerMs = ms;
+        timer = setTimeout(fire, ms);
+      }
     },
     disarm,
     errorFrom(err) {
@@ -44,7 +61,8 @@ export function startUpstreamCall(options: { provider: string; origin: string; c
       return classifyNetworkError(provider, origin, err);
     },
     dispose() {
-      disarm();
+      armed = false;
+      if (timer !== undefined) clearTimeout(timer);
       clientSignal.removeEventListener("abort", onClientAbort);
     },
   };

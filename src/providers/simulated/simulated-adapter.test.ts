@@ -21,9 +21,12 @@ const fast = createSimulatedAdapter({ name: "sim", latencyScale: 0 });
 
 async function collect(request: ChatRequest, adapter = fast): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  for await (const chunk of await adapter.chatStream({ ...request, stream: true }, call())) {
-    assert.equal(chunk.openaiData, undefined);
-    events.push(...chunk.events);
+  for await (const batch of await adapter.chatStream({ ...request, stream: true }, call())) {
+    assert.ok(batch.length > 0, "a batch is never empty");
+    for (const chunk of batch) {
+      assert.equal(chunk.openaiData, undefined);
+      events.push(...chunk.events);
+    }
   }
   return events;
 }

@@ -1,7 +1,7 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
-import type { StreamChunk } from "../../core/stream-event.ts";
+import type { StreamBatch, StreamChunk } from "../../core/stream-event.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
 import { answerToChunks } from "./answer-to-chunks.ts";
 import type { PacedChunk } from "./answer-to-chunks.ts";
@@ -70,17 +70,25 @@ export function createSimulatedAdapter(options: SimulatedAdapterOptions): Provid
     throw new GatewayError("timeout", `simulated provider ${name} did not answer within ${limit} ms`, { provider: name });
   }
 
-  async function* paced(chunks: PacedChunk[], tokensPerSecond: number, signal: AbortSignal): AsyncGenerator<StreamChunk> {
+  /** Yields the chunks as their tokens fall due, together when several are due at once. */
+  async function* paced(chunks: PacedChunk[], tokensPerSecond: number, signal: AbortSignal): AsyncGenerator<StreamBatch> {
     const start = performance.now();
     let due = 0;
+    let batch: StreamChunk[] = [];
     for (const chunk of chunks) {
       if (scale > 0 && chunk.tokens > 0) {
         due += ((chunk.tokens / tokensPerSecond) * 1000) * scale;
-        await sleep(start + due - performance.now(), signal, name);
+        const wait = start + due - performance.now();
+        if (wait > 0) {
+          if (batch.length > 0) yield batch;
+          batch = [];
+          await sleep(wait, signal, name);
+        }
       }
       if (signal.aborted) throw abortError(signal, name);
-      yield { events: chunk.events };
+      batch.push({ events: chunk.events });
     }
+    if (batch.length > 0) yield batch;
   }
 
   return {

@@ -1,0 +1,49 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
+import type { ReceiptStore } from "./receipt-store.ts";
+import type { StoreReply, StoreRequest } from "./worker-receipt-store.ts";
+
+/*
+ * The thread that owns the SQLite ledger: node:sqlite is synchronous, so its inserts run here
+ * instead of on the gateway's event loop. The first message says whether the ledger opened.
+ */
+const port = parentPort;
+if (!port) throw new Error("sqlite-receipt-worker must run as a worker thread");
+
+let store: ReceiptStore | null = null;
+try {
+  store = openSqliteReceiptStore((workerData as { path: string }).path);
+  port.postMessage({ id: 0, ok: true, value: null } satisfies StoreReply);
+} catch (err) {
+  port.postMessage({ id: 0, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies StoreReply);
+}
+
+if (store) {
+  const open = store;
+  port.on("message", (request: StoreRequest) => {
+    void handle(open, request).then((reply) => port.postMessage(reply));
+  });
+}
+
+async function handle(s: ReceiptStore, request: StoreRequest): Promise<StoreReply> {
+  try {
+    switch (request.op) {
+      case "insertMany":
+        await s.insertMany(request.receipts);
+        return { id: request.id, ok: true, value: null };
+      case "get":
+        return { id: request.id, ok: true, value: await s.get(request.requestId) };
+      case "list":
+        return { id: request.id, ok: true, value: await s.list(request.query) };
+      case "close":
+        await s.close();
+        return { id: request.id, ok: true, value: null };
+      default: {
+        const never: never = request;
+        return never;
+      }
+    }
+  } catch (err) {
+    return { id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
