@@ -59,6 +59,14 @@ export class ReceiptDraft {
     return Math.max(0, this.elapsedMs() - this.upstreamMs());
   }
 
+  /** A warning sink for one target's adapter: messages are prefixed with the model they concern. */
+  warnFor(target: Target): (message: string) => void {
+    return (message) => {
+      const text = `${target.modelId}: ${message}`;
+      if (!this.warnings.includes(text)) this.warnings.push(text);
+    };
+  }
+
   recordAttempt(attempt: Attempt): void {
     this.attempts.push(attempt);
   }

@@ -1,10 +1,10 @@
-import { GatewayError } from "../core/errors.ts";
+import type { GatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
 import { isContentEvent, type StreamBatch, type StreamEvent } from "../core/stream-event.ts";
 import type { Target } from "../router/plan.ts";
-import { adapterFor, attemptError, requestFor } from "./call-target.ts";
-import { allAttemptsFailed, attemptTimeouts } from "./attempt-policy.ts";
+import { adapterFor, requestFor } from "./call-target.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
+import { runDownChain } from "./run-down-chain.ts";
 
 /** A stream that has passed its commit point: from here on, it can no longer fall back. */
 export interface CommittedStream {
@@ -21,24 +21,17 @@ export interface CommittedStream {
  * event everything is buffered, so a target that fails before it (HTTP error, early in-stream
  * error, broken connection) can still fall back to the next one without the client noticing.
  */
-export async function startChatStream(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal): Promise<CommittedStream> {
-  const plan = draft.plan;
-  if (!plan) throw new GatewayError("internal", "startChatStream called before the request was planned");
+export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal): Promise<CommittedStream> {
   const runtime = draft.runtime;
-  const timeouts = attemptTimeouts(runtime.config, plan);
-  let lastError: GatewayError | null = null;
-  for (const target of plan.targets) {
-    draft.target = target;
-    const started = runtime.monotonicMs();
-    let iterator: AsyncIterator<StreamBatch> | null = null;
+  return runDownChain(draft, signal, async ({ target, timeouts, startedMs }) => {
+    const iterable = await adapterFor(runtime, target).chatStream(requestFor(request, target), {
+      signal,
+      timeoutMs: timeouts.ttftMs,
+      idleTimeoutMs: timeouts.idleMs,
+      warn: draft.warnFor(target),
+    });
+    const iterator = iterable[Symbol.asyncIterator]();
     try {
-      const adapter = adapterFor(runtime, target);
-      const iterable = await adapter.chatStream(requestFor(request, target), {
-        signal,
-        timeoutMs: timeouts.ttftMs,
-        idleTimeoutMs: timeouts.idleMs,
-      });
-      iterator = iterable[Symbol.asyncIterator]();
       const head: StreamBatch[] = [];
       for (let committed = false; !committed; ) {
         const next = await iterator.next();
@@ -54,30 +47,12 @@ export async function startChatStream(draft: ReceiptDraft, request: ChatRequest,
         }
         head.push(next.value);
       }
-      return { target, head, rest: iterator, attemptStartedMs: started };
+      return { target, head, rest: iterator, attemptStartedMs: startedMs };
     } catch (err) {
-      void iterator?.return?.();
-      const error = attemptError(err, target, signal);
-      draft.recordAttempt({
-        provider: target.provider,
-        model: target.modelId,
-        upstreamModel: target.upstreamModel,
-        status: error.upstreamStatus ?? null,
-        errorKind: error.kind,
-        errorMessage: error.message,
-        latencyMs: runtime.monotonicMs() - started,
-        ttftMs: null,
-      });
-      // Whatever the failed attempt reported is not what the client will get.
-      draft.usage = null;
-      draft.finishReason = null;
-      draft.toolCalls = 0;
-      draft.upstreamModelReported = null;
-      lastError = error;
-      if (error.kind === "client_closed" || !error.fallback) throw error;
+      void iterator.return?.();
+      throw err;
     }
-  }
-  throw allAttemptsFailed(draft, lastError);
+  });
 }
 
 /** The receipt tap: what the stream's events tell the receipt. */

@@ -50,7 +50,7 @@ const COLUMNS: readonly Column[] = [
   {
     header: "STATUS",
     align: "left",
-    cell: (r) => ({ text: r.status === "ok" ? "ok" : `${r.status} ${r.errorKind ?? r.httpStatus}`, paint: STATUS_PAINT[r.status] }),
+    cell: (r) => ({ text: r.status === "ok" || r.errorKind === r.status ? r.status : `${r.status} ${r.errorKind ?? r.httpStatus}`, paint: STATUS_PAINT[r.status] }),
   },
   { header: "TRIES", align: "right", cell: (r) => ({ text: attemptsText(r) }) },
   { header: "TOKENS IN/OUT (CACHED)", align: "right", cell: (r) => ({ text: tokensText(r) }) },

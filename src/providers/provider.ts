@@ -13,6 +13,11 @@ export interface CallOptions {
   timeoutMs: number;
   /** Time allowed between two stream messages once the stream has started. */
   idleTimeoutMs: number;
+  /**
+   * Reports a request parameter the target cannot honour (dropped or approximated); it reaches
+   * the receipt and the `x-switchyard-warning` header. Never drop a setting silently.
+   */
+  warn?: (message: string) => void;
 }
 
 /**

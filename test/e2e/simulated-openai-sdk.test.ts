@@ -186,4 +186,14 @@ describe("openai SDK against the simulated providers", () => {
     assert.equal((await fetch(`${gw.url}/healthz`)).status, 200);
     assert.equal((await fetch(`${gw.url}/readyz`)).status, 200);
   });
+
+  it("reports a parameter the model cannot honour as a warning, never silently", async () => {
+    const { response } = await gw.openai.chat.completions
+      .create({ model: "sim-mini", reasoning_effort: "high", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    assert.match(response.headers.get("x-switchyard-warning") ?? "", /sim-mini: reasoning_effort is ignored/);
+    const receipt = await gw.receipt(response.headers.get("x-switchyard-request-id") ?? "");
+    assert.deepEqual(receipt.warnings, ["sim-mini: reasoning_effort is ignored: sim-mini does not reason"]);
+    assert.equal(receipt.reasoningEffort, "high");
+  });
 });

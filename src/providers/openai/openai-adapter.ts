@@ -8,9 +8,9 @@ import { classifyOpenAIError } from "./classify-openai-error.ts";
 import { mapOpenAIRequest, type OpenAIAdapterType } from "./map-openai-request.ts";
 import { mapOpenAIResponse } from "./map-openai-response.ts";
 import { firstIssue, openAIModelListSchema } from "./openai-schemas.ts";
-import { parseUpstreamJson } from "./parse-upstream-json.ts";
+import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
 import { readOpenAIStream } from "./read-openai-stream.ts";
-import { startUpstreamCall, type UpstreamCall } from "./upstream-call.ts";
+import { startUpstreamCall, type UpstreamCall } from "../shared/upstream-call.ts";
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 /** listModels gets only a signal; this bounds it when the caller sets no deadline. */

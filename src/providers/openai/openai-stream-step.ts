@@ -5,7 +5,7 @@ import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage } from "./map-openai-usage.ts";
 import { checkOpenAIChunk } from "./check-openai-chunk.ts";
 import { openAIUsageSchema, type OpenAIChunk } from "./openai-schemas.ts";
-import { snippet } from "./parse-upstream-json.ts";
+import { snippet } from "../shared/parse-upstream-json.ts";
 
 export interface OpenAIStreamState {
   readonly provider: string;

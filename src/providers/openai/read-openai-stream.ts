@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../core/errors.ts";
 import type { StreamBatch, StreamChunk } from "../../core/stream-event.ts";
 import { endOpenAIStream, initialOpenAIStreamState, stepOpenAIStream } from "./openai-stream-step.ts";
-import type { UpstreamCall } from "./upstream-call.ts";
+import type { UpstreamCall } from "../shared/upstream-call.ts";
 
 export interface OpenAIStreamSource {
   provider: string;

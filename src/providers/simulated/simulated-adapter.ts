@@ -53,6 +53,9 @@ export function createSimulatedAdapter(options: SimulatedAdapterOptions): Provid
         upstreamStatus: 404,
       });
     }
+    if (request.reasoningEffort !== undefined && model.reasoning === null) {
+      call.warn?.(`reasoning_effort is ignored: ${model.id} does not reason`);
+    }
     if (sim.error !== undefined) {
       await sleep(model.ttftMs * ERROR_DELAY_SHARE * scale, call.signal, name);
       throw simulatedError(sim.error, name);
