@@ -4,6 +4,8 @@ import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
 import { openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
+import { createAnthropicAdapter } from "./providers/anthropic/anthropic-adapter.ts";
+import { createGeminiAdapter } from "./providers/gemini/gemini-adapter.ts";
 import { createOpenAIAdapter } from "./providers/openai/openai-adapter.ts";
 import type { ProviderAdapter } from "./providers/provider.ts";
 import { createSimulatedAdapter } from "./providers/simulated/simulated-adapter.ts";
@@ -51,8 +53,21 @@ export function createAdapter(name: string, p: ProviderConfig): ProviderAdapter 
         ...(p.latency_scale !== undefined && { latencyScale: p.latency_scale }),
       });
     case "anthropic":
+      return createAnthropicAdapter({
+        name,
+        ...(p.base_url !== undefined && { baseUrl: p.base_url }),
+        ...(p.api_key !== undefined && { apiKey: p.api_key }),
+        ...(p.headers !== undefined && { headers: p.headers }),
+        ...(p.anthropic_version !== undefined && { anthropicVersion: p.anthropic_version }),
+        ...(p.structured_output !== undefined && { structuredOutput: p.structured_output }),
+      });
     case "gemini":
-      return null;
+      return createGeminiAdapter({
+        name,
+        ...(p.base_url !== undefined && { baseUrl: p.base_url }),
+        ...(p.api_key !== undefined && { apiKey: p.api_key }),
+        ...(p.headers !== undefined && { headers: p.headers }),
+      });
     default: {
       const never: never = p.type;
       throw new Error(`unknown provider type ${String(never)}`);

@@ -51,11 +51,19 @@ test("OpenAI and DeepSeek together: lanes alternate providers so a fallback chan
   assertConsistent(config);
 });
 
-test("only ANTHROPIC_API_KEY / GEMINI_API_KEY: said so, and the simulated config is served", () => {
-  const { config, description } = defaultConfigFromEnv({ ANTHROPIC_API_KEY: "a", GEMINI_API_KEY: "" });
-  assert.deepEqual(Object.keys(config.providers), ["simulated"]);
-  assert.match(description[0] ?? "", /ANTHROPIC_API_KEY is set, but this version has no Anthropic adapter yet/);
-  assert.equal(description.filter((d) => d.includes("GEMINI_API_KEY is set")).length, 0, "an empty variable is unset");
+test("ANTHROPIC_API_KEY and GEMINI_API_KEY serve those providers; an empty variable is unset", () => {
+  const { config, description } = defaultConfigFromEnv({ ANTHROPIC_API_KEY: "sk-ant-secret", GEMINI_API_KEY: "" });
+  assert.deepEqual(Object.keys(config.providers), ["anthropic"]);
+  assert.equal(config.providers.anthropic?.type, "anthropic");
+  assert.deepEqual(Object.keys(config.models).sort(), ["claude-haiku-4-5", "claude-opus-4-7", "claude-sonnet-4-6"]);
+  assert.equal(config.aliases.default, "claude-sonnet-4-6");
+  assert.match(description[0] ?? "", /ANTHROPIC_API_KEY is set/);
+  assert.ok(!description.join("\n").includes("sk-ant-secret"), "the key never appears");
+  assert.equal(config.providers.anthropic?.api_key, "sk-ant-secret");
+  const both = defaultConfigFromEnv({ ANTHROPIC_API_KEY: "a", GEMINI_API_KEY: "g" }).config;
+  assert.deepEqual(both.lanes.cheap, ["claude-haiku-4-5", "gemini-2.5-flash-lite", "claude-sonnet-4-6"]);
+  assert.equal(both.providers.gemini?.type, "gemini");
+  assertConsistent(both);
 });
 
 test("OPENAI_BASE_URL is honoured; a bad one is a config error naming it", () => {

@@ -33,18 +33,24 @@ const ENV_PROVIDERS: readonly EnvProvider[] = [
     tiers: { mini: ["gpt-5.4-mini", "gpt-4.1-mini"], mid: ["gpt-5.4"], top: ["gpt-5.5"] },
   },
   {
+    name: "anthropic",
+    variable: "ANTHROPIC_API_KEY",
+    provider: (key) => ({ type: "anthropic", api_key: key }),
+    tiers: { mini: ["claude-haiku-4-5"], mid: ["claude-sonnet-4-6"], top: ["claude-opus-4-7"] },
+  },
+  {
+    name: "gemini",
+    variable: "GEMINI_API_KEY",
+    provider: (key) => ({ type: "gemini", api_key: key }),
+    tiers: { mini: ["gemini-2.5-flash-lite"], mid: ["gemini-2.5-flash"], top: ["gemini-2.5-pro"] },
+  },
+  {
     name: "deepseek",
     variable: "DEEPSEEK_API_KEY",
     provider: (key) => ({ type: "openai-compatible", base_url: "https://api.deepseek.com/v1", api_key: key }),
     tiers: { mini: ["deepseek-chat"], mid: ["deepseek-chat"], top: ["deepseek-reasoner"] },
   },
 ];
-
-/** Keys DESIGN.md lists whose adapters come in a later version. */
-const NOT_YET = [
-  { variable: "ANTHROPIC_API_KEY", label: "Anthropic" },
-  { variable: "GEMINI_API_KEY", label: "Gemini" },
-] as const;
 
 const set = (v: string | undefined): v is string => v !== undefined && v !== "";
 
@@ -64,9 +70,6 @@ export function defaultConfigFromEnv(env: Env): DefaultConfig {
     for (const id of ids) models[id] = { provider: p.name };
     description.push(`${p.variable} is set: provider ${p.name} with models ${ids.join(", ")}`);
   }
-  for (const { variable, label } of NOT_YET) {
-    if (set(env[variable])) description.push(`${variable} is set, but this version has no ${label} adapter yet; it is not used`);
-  }
 
   let tiers: EnvProvider["tiers"];
   if (found.length > 0) {
@@ -78,7 +81,7 @@ export function defaultConfigFromEnv(env: Env): DefaultConfig {
     }
     const ids = SIMULATED_MODELS.map((m) => m.id);
     tiers = { mini: ids.slice(0, 1), mid: ids.slice(1, 2), top: ids.slice(2) };
-    const keys = [...ENV_PROVIDERS.map((p) => p.variable), ...NOT_YET.map((n) => n.variable)].join(", ");
+    const keys = ENV_PROVIDERS.map((p) => p.variable).join(", ");
     description.push(`no usable provider key in the environment (${keys}): serving the simulated models ${ids.join(", ")}; their answers, latencies and prices are simulated`);
   }
 

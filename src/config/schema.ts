@@ -20,6 +20,13 @@ export const providerSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   /** Azure-style deployments: sent as the `api-version` query parameter. */
   api_version: z.string().optional(),
+  /** Anthropic only: the `anthropic-version` header (default 2023-06-01). */
+  anthropic_version: z.string().optional(),
+  /**
+   * Anthropic only: how `response_format: json_schema` is served — `native` structured output,
+   * a forced `tool`, or `auto` (native where the model supports it).
+   */
+  structured_output: z.enum(["auto", "native", "tool"]).optional(),
   /** Simulated providers only: seed of the deterministic answers. */
   seed: z.number().int().optional(),
   /** Simulated providers only: multiplies every simulated delay (0 = answer at once). */

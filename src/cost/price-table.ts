@@ -86,6 +86,11 @@ export const BUNDLED_PRICES: Readonly<Record<string, BundledPrice>> = {
   "gpt-4.1-nano": { input: 0.1, cachedInput: 0.025, output: 0.4, source: BOTH },
   "gpt-4o": { input: 2.5, cachedInput: 1.25, output: 10, source: BOTH },
   "gpt-4o-mini": { input: 0.15, cachedInput: 0.075, output: 0.6, source: BOTH },
+  // Embeddings: input tokens only.
+  "text-embedding-3-small": { input: 0.02, output: 0, source: LITELLM },
+  "text-embedding-3-large": { input: 0.13, output: 0, source: LITELLM },
+  "text-embedding-ada-002": { input: 0.1, output: 0, source: LITELLM },
+  "gemini-embedding-001": { input: 0.15, output: 0, source: LITELLM },
   o3: { input: 2, cachedInput: 0.5, output: 8, source: `${BOTH} (price since 2025-06-10)` },
   "o3-pro": { input: 20, output: 80, source: BOTH },
   "o3-mini": { input: 1.1, cachedInput: 0.55, output: 4.4, source: BOTH },

@@ -33,6 +33,8 @@ export function allAttemptsFailed(draft: ReceiptDraft, last: GatewayError | null
     ...(last.provider !== undefined && { provider: last.provider }),
     ...(last.upstreamStatus !== undefined && { upstreamStatus: last.upstreamStatus }),
     ...(last.code !== undefined && { code: last.code }),
+    ...(last.param !== undefined && { param: last.param }),
+    ...(last.retryAfterMs !== undefined && { retryAfterMs: last.retryAfterMs }),
     status: last.status,
   });
 }

@@ -1,3 +1,4 @@
+import type { EmbeddingRequest, EmbeddingResult } from "../core/embeddings.ts";
 import type { ChatRequest } from "../core/request.ts";
 import type { ChatResult } from "../core/result.ts";
 import type { StreamBatch } from "../core/stream-event.ts";
@@ -37,6 +38,8 @@ export interface ProviderAdapter {
    * order, in batches of those that arrived together.
    */
   chatStream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamBatch>>;
+  /** Embeddings, for providers that offer them. */
+  embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResult>;
   /** The upstream model ids the provider serves, where its API can list them. */
   listModels?(options: { signal: AbortSignal }): Promise<string[]>;
   /** Releases connection pools. */

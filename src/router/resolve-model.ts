@@ -18,16 +18,16 @@ const MAX_ALIAS_DEPTH = 8;
  */
 export function resolveModel(config: Config, model: string, signals: AutoSignals): Plan {
   if (model === "auto") return resolveAuto(config, signals);
-  const route = config.routes[model];
+  const route = own(config.routes, model);
   if (route) {
     const plan = route.lane !== undefined ? laneTargets(config, route.lane) : refTargets(config, route.model ?? "", 0);
     return { ...plan, route: model, resolvedBy: "route" };
   }
-  if (Object.hasOwn(config.aliases, model)) {
+  if (own(config.aliases, model) !== undefined) {
     const plan = refTargets(config, model, 0);
     return { ...plan, alias: model, resolvedBy: "alias" };
   }
-  if (Object.hasOwn(config.models, model)) return { ...refTargets(config, model, 0), resolvedBy: "model" };
+  if (own(config.models, model) !== undefined) return { ...refTargets(config, model, 0), resolvedBy: "model" };
   const direct = providerModelTarget(config, model);
   if (direct) return { route: null, lane: null, alias: null, targets: [direct], resolvedBy: "provider_model" };
   throw modelNotFound(config, model);
@@ -61,7 +61,7 @@ function resolveAuto(config: Config, signals: AutoSignals): Plan {
 type PartialPlan = Omit<Plan, "resolvedBy">;
 
 function laneTargets(config: Config, lane: string): PartialPlan {
-  const members = config.lanes[lane];
+  const members = own(config.lanes, lane);
   if (!members) throw new GatewayError("internal", `lane ${lane} is not configured`);
   const targets = members.flatMap((m) => refTargets(config, m, 0).targets);
   return { route: null, lane, alias: null, targets };
@@ -70,17 +70,17 @@ function laneTargets(config: Config, lane: string): PartialPlan {
 /** A reference to a model: an alias (possibly chained), a route, a model id, or provider/model. */
 function refTargets(config: Config, ref: string, depth: number): PartialPlan {
   if (depth > MAX_ALIAS_DEPTH) throw new GatewayError("internal", `alias chain too deep at ${ref}`);
-  const alias = config.aliases[ref];
-  if (alias !== undefined && Object.hasOwn(config.aliases, ref)) {
+  const alias = own(config.aliases, ref);
+  if (alias !== undefined) {
     return { ...refTargets(config, alias, depth + 1), alias: ref };
   }
-  const route = config.routes[ref];
+  const route = own(config.routes, ref);
   if (route) {
     const plan = route.lane !== undefined ? laneTargets(config, route.lane) : refTargets(config, route.model ?? "", depth + 1);
     return { ...plan, route: ref };
   }
-  const model = config.models[ref];
-  if (model && Object.hasOwn(config.models, ref)) {
+  const model = own(config.models, ref);
+  if (model) {
     return {
       route: null,
       lane: null,
@@ -97,7 +97,7 @@ function providerModelTarget(config: Config, ref: string): Target | null {
   const slash = ref.indexOf("/");
   if (slash <= 0 || slash === ref.length - 1) return null;
   const provider = ref.slice(0, slash);
-  if (!Object.hasOwn(config.providers, provider)) return null;
+  if (own(config.providers, provider) === undefined) return null;
   return { modelId: ref, provider, upstreamModel: ref.slice(slash + 1) };
 }
 
@@ -119,4 +119,9 @@ function modelNotFound(config: Config, model: string): GatewayError {
     param: "model",
     status: 404,
   });
+}
+
+/** A config map's own entry: names such as `constructor` or `__proto__` are not inherited hits. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

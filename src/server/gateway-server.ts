@@ -5,6 +5,8 @@ import type { Runtime } from "../dispatch/runtime.ts";
 import type { ListReceiptsQuery } from "../ledger/receipt-store.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import { createChatCompletionsHandler } from "./handle-chat-completions.ts";
+import { createEmbeddingsHandler } from "./handle-embeddings.ts";
+import { createMessagesHandler } from "./handle-messages.ts";
 import { buildModelList } from "./handle-models.ts";
 import { Router } from "./router.ts";
 import { sendError, sendJson } from "./send.ts";
@@ -41,6 +43,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
 
   const router = new Router()
     .on("POST", "/v1/chat/completions", createChatCompletionsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
+    .on("POST", "/v1/messages", createMessagesHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
+    .on("POST", "/v1/embeddings", createEmbeddingsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
     .on("GET", "/v1/models", (_req, res) => sendJson(res, 200, models))
     .on("GET", "/v1/models/:id", (_req, res, params) => {
       const model = models.data.find((m) => m.id === params["id"]);
@@ -72,7 +76,13 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       if (active === 0) for (const wake of idleWaiters.splice(0)) wake();
     });
     if (draining) res.setHeader("connection", "close");
-    router.handle(req, res);
+    try {
+      router.handle(req, res);
+    } catch (err) {
+      // A bug must cost one request, never the process.
+      console.error("[switchyard] request failed:", err);
+      sendError(res, new GatewayError("internal", "internal error"));
+    }
   });
 
   return {

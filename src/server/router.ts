@@ -34,17 +34,27 @@ export class Router {
       return;
     }
     const parts = path.split("/").filter(Boolean);
-    let pathMatched = false;
+    const allowed: string[] = [];
     for (const route of this.routes) {
-      const params = match(route.segments, parts);
+      let params: Record<string, string> | null;
+      try {
+        params = match(route.segments, parts);
+      } catch {
+        sendError(res, new GatewayError("bad_request", `The path ${path} is not valid percent-encoding.`, { code: "invalid_path" }));
+        return;
+      }
       if (!params) continue;
-      pathMatched = true;
-      if (route.method !== req.method) continue;
+      if (route.method !== req.method) {
+        allowed.push(route.method);
+        continue;
+      }
       this.run(route.handler, req, res, params);
       return;
     }
-    if (pathMatched) {
-      sendError(res, new GatewayError("bad_request", `Method ${req.method ?? "?"} is not allowed on ${path}.`, { status: 405, code: "method_not_allowed" }));
+    if (allowed.length > 0) {
+      sendError(res, new GatewayError("bad_request", `Method ${req.method ?? "?"} is not allowed on ${path}. Use ${[...new Set(allowed)].join(" or ")}.`, { status: 405, code: "method_not_allowed" }), {
+        allow: [...new Set(allowed)].join(", "),
+      });
       return;
     }
     sendError(res, notFound(path));

@@ -3,7 +3,8 @@ import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import type { ErrorKind } from "../../core/errors.ts";
 import { fixturePath, readFixtureJson, skipWithoutFixtures } from "../../../test/support/fixtures.ts";
-import { classifyOpenAIError, retryAfterFromHeaders } from "./classify-openai-error.ts";
+import { retryAfterFromHeaders } from "../shared/http-values.ts";
+import { classifyOpenAIError } from "./classify-openai-error.ts";
 
 interface Sample {
   provider: string;

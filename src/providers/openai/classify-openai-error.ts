@@ -1,4 +1,5 @@
 import { GatewayError, type ErrorKind } from "../../core/errors.ts";
+import { redact, retryAfterFromHeaders } from "../shared/http-values.ts";
 
 export interface UpstreamErrorInput {
   /** Configured provider name, first word of the message. */
@@ -138,32 +139,11 @@ function describeText(text: string): string {
 }
 
 /** `retry-after-ms` (OpenAI), then `retry-after` in seconds or as an HTTP date. */
-export function retryAfterFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>, nowMs: number): number | undefined {
-  const ms = Number(header(headers, "retry-after-ms"));
-  if (header(headers, "retry-after-ms") !== undefined && Number.isFinite(ms) && ms >= 0) return Math.round(ms);
-  const value = header(headers, "retry-after")?.trim();
-  if (value === undefined || value === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
 /** OpenAI's rate-limit messages end with "Please try again in 1.574s" (or "…in 20ms"). */
 function retryAfterFromMessage(message: string): number | undefined {
   const match = /try again in (\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(message);
   if (!match?.[1]) return undefined;
   return Math.round(Number(match[1]) * (match[2] === "ms" ? 1 : 1000));
-}
-
-function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export function redact(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const secret of secrets) if (secret.length >= 8) out = out.replaceAll(secret, "[redacted]");
-  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

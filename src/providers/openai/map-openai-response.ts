@@ -3,7 +3,8 @@ import type { ToolCall } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage } from "./map-openai-usage.ts";
-import { firstIssue, openAIChatCompletionSchema } from "./openai-schemas.ts";
+import { firstIssue } from "../shared/first-issue.ts";
+import { openAIChatCompletionSchema } from "./openai-schemas.ts";
 
 export interface ResponseContext {
   provider: string;

@@ -1,16 +1,21 @@
 import { Pool, type Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
+import type { EmbeddingRequest, EmbeddingResult } from "../../core/embeddings.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
 import type { StreamBatch } from "../../core/stream-event.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
 import { classifyOpenAIError } from "./classify-openai-error.ts";
+import { mapOpenAIEmbeddingsRequest, mapOpenAIEmbeddingsResponse } from "./map-openai-embeddings.ts";
 import { mapOpenAIRequest, type OpenAIAdapterType } from "./map-openai-request.ts";
 import { mapOpenAIResponse } from "./map-openai-response.ts";
-import { firstIssue, openAIModelListSchema } from "./openai-schemas.ts";
+import { firstIssue } from "../shared/first-issue.ts";
+import { openAIModelListSchema } from "./openai-schemas.ts";
 import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
 import { readOpenAIStream } from "./read-openai-stream.ts";
 import { startUpstreamCall, type UpstreamCall } from "../shared/upstream-call.ts";
+import { headerValue, parseLoosely } from "../shared/http-values.ts";
+import { releasingIterable } from "../shared/releasing-iterable.ts";
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 /** listModels gets only a signal; this bounds it when the caller sets no deadline. */
@@ -47,7 +52,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     const search = query.toString();
     return `${basePath}/${endpoint}${search ? `?${search}` : ""}`;
   };
-  const paths = { chat: pathFor("chat/completions"), models: pathFor("models") };
+  const paths = { chat: pathFor("chat/completions"), models: pathFor("models"), embeddings: pathFor("embeddings") };
 
   const headersFor = (accept: string, withBody: boolean): Record<string, string> => ({
     accept,
@@ -152,6 +157,25 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       return releasingIterable(readOpenAIStream({ provider: name, body, call, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
     },
 
+    async embed(request: EmbeddingRequest, callOptions: CallOptions): Promise<EmbeddingResult> {
+      const call = startCall(callOptions.signal);
+      call.arm(callOptions.timeoutMs, () => timeout(`no embeddings within ${callOptions.timeoutMs} ms`));
+      try {
+        const res = await send(call, { path: paths.embeddings, headers: headers.json, body: mapOpenAIEmbeddingsRequest(request) });
+        const text = await res.body.text();
+        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+        const contentType = headerValue(res.headers["content-type"]);
+        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
+        const failure = errorInBody(json, res.statusCode, res.headers);
+        if (failure) throw failure;
+        return mapOpenAIEmbeddingsResponse(json, { provider: name, requestModel: request.model, text });
+      } catch (err) {
+        throw call.errorFrom(err);
+      } finally {
+        call.dispose();
+      }
+    },
+
     async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
       const call = startCall(signal);
       call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
@@ -179,34 +203,6 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       await pool.close();
     },
   };
-}
-
-/**
- * The stream handed to the dispatcher. `return()` frees the connection at once, even when the
- * generator has not started or is waiting on the upstream (where a generator's own `return()`
- * would not run its `finally` or would queue behind the pending read).
- */
-function releasingIterable(generator: AsyncGenerator<StreamBatch, void, undefined>, release: () => void): AsyncIterable<StreamBatch> {
-  const iterator: AsyncIterator<StreamBatch> = {
-    next: () => generator.next(),
-    return: async () => {
-      release();
-      return generator.return(undefined);
-    },
-  };
-  return { [Symbol.asyncIterator]: () => iterator };
-}
-
-function parseLoosely(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -88,10 +88,3 @@ export const openAIModelListSchema = z.looseObject({
   data: z.array(z.looseObject({ id: z.string() })),
 });
 
-/** The first problem zod found, as `path: message`. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "unexpected shape";
-  const path = issue.path.map(String).join(".");
-  return path === "" ? issue.message : `${path}: ${issue.message}`;
-}

@@ -34,7 +34,8 @@ export function encodeChatChunk(
     state.roleSent ? delta : { role: "assistant", ...delta };
   switch (event.type) {
     case "start": {
-      const next = { ...state, id: event.id, model: event.model, created: event.created, roleSent: true };
+      // An upstream that omits id, model or created leaves the gateway's own values in place.
+      const next = { ...state, id: event.id || state.id, model: event.model || state.model, created: event.created || state.created, roleSent: true };
       return { state: next, chunk: { ...chunkOf(next, { role: "assistant", content: "" }) } };
     }
     case "text-delta":

@@ -23,7 +23,7 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new GatewayError("bad_request", "The request body must be a JSON object with `model` and `messages`.");
   }
-  const parsed = chatRequestSchema.safeParse(body);
+  const parsed = chatRequestSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) throw zodToBadRequest(parsed.error);
   const b = parsed.data;
   const extra: Record<string, unknown> = {};

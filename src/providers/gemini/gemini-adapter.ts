@@ -1,0 +1,226 @@
+import { Pool, type Dispatcher } from "undici";
+import { GatewayError } from "../../core/errors.ts";
+import type { EmbeddingRequest, EmbeddingResult } from "../../core/embeddings.ts";
+import type { ChatRequest } from "../../core/request.ts";
+import type { ChatResult } from "../../core/result.ts";
+import type { StreamBatch } from "../../core/stream-event.ts";
+import { firstIssue } from "../shared/first-issue.ts";
+import type { CallOptions, ProviderAdapter } from "../provider.ts";
+import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
+import { startUpstreamCall, type UpstreamCall } from "../shared/upstream-call.ts";
+import { classifyGeminiError } from "./classify-gemini-error.ts";
+import { geminiModelListSchema } from "./gemini-schemas.ts";
+import { initialGeminiStreamState } from "./gemini-stream-step.ts";
+import { mapGeminiEmbeddingsRequest, mapGeminiEmbeddingsResponse } from "./map-gemini-embeddings.ts";
+import { mapGeminiRequest } from "./map-gemini-request.ts";
+import { mapGeminiResponse } from "./map-gemini-response.ts";
+import { readGeminiStream } from "./read-gemini-stream.ts";
+import { releasingIterable } from "../shared/releasing-iterable.ts";
+import { headerValue, parseLoosely } from "../shared/http-values.ts";
+
+export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
+/** listModels gets only a signal; this bounds it when the caller sets no deadline. */
+const LIST_MODELS_TIMEOUT_MS = 30_000;
+/** A bound on pagination, in case an upstream hands out page tokens forever. */
+const MAX_MODEL_PAGES = 50;
+
+export interface GeminiAdapterOptions {
+  /** The configured provider name (`providers.<name>`). */
+  name: string;
+  /** Written as the official SDK takes it, e.g. `https://generativelanguage.googleapis.com` (a trailing `/v1beta` is accepted). */
+  baseUrl?: string;
+  /** Sent as `x-goog-api-key`, never in the URL. */
+  apiKey?: string;
+  /** Extra headers sent with every request (they override the defaults). */
+  headers?: Record<string, string>;
+}
+
+type ResponseHeaders = Dispatcher.ResponseData["headers"];
+
+/** An adapter for the Gemini API (generateContent / streamGenerateContent). */
+export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
+  const { name } = options;
+  const base = new URL(options.baseUrl ?? DEFAULT_GEMINI_BASE_URL);
+  const origin = base.origin;
+  const trimmed = base.pathname.replace(/\/+$/, "");
+  // The SDK appends the API version itself; a base URL that already names one keeps it.
+  const apiPath = /\/v1(alpha|beta)?\d*$/.test(trimmed) ? trimmed : `${trimmed}/v1beta`;
+  const secrets = options.apiKey ? [options.apiKey] : [];
+  // undici's fetch is several times slower than a keep-alive Pool for a proxy's traffic (DESIGN.md §3).
+  const pool = new Pool(origin);
+
+  /** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` and `models/x` stay as they are. */
+  const modelPath = (model: string): string => (model.includes("/") ? model : `models/${model}`).split("/").map(encodeURIComponent).join("/");
+  const paths = {
+    generate: (model: string) => `${apiPath}/${modelPath(model)}:generateContent`,
+    stream: (model: string) => `${apiPath}/${modelPath(model)}:streamGenerateContent?alt=sse`,
+    embed: (model: string) => `${apiPath}/${modelPath(model)}:batchEmbedContents`,
+    models: (pageToken: string | undefined) => `${apiPath}/models?pageSize=1000${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ""}`,
+  };
+
+  const headersFor = (accept: string, withBody: boolean): Record<string, string> => ({
+    accept,
+    ...(withBody && { "content-type": "application/json" }),
+    ...(options.apiKey && { "x-goog-api-key": options.apiKey }),
+    ...options.headers,
+  });
+  // Built once: the same for every request.
+  const headers = {
+    json: headersFor("application/json", true),
+    stream: headersFor("text/event-stream", true),
+    list: headersFor("application/json", false),
+  };
+
+  const send = (call: UpstreamCall, init: { path: string; headers: Record<string, string>; body?: unknown }): Promise<Dispatcher.ResponseData> =>
+    pool.request({
+      origin,
+      path: init.path,
+      method: init.body === undefined ? "GET" : "POST",
+      headers: init.headers,
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      signal: call.signal,
+      // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+
+  const startCall = (signal: AbortSignal): UpstreamCall => startUpstreamCall({ provider: name, origin, clientSignal: signal });
+  const timeout = (message: string): GatewayError => new GatewayError("timeout", `${name}: ${message}`, { provider: name });
+  const upstreamError = (status: number, text: string, responseHeaders: ResponseHeaders): GatewayError =>
+    classifyGeminiError({ provider: name, status, body: parseLoosely(text), headers: responseHeaders, secrets });
+  /** A 200 whose body is an error object anyway (`{error}` or `[{error}]`). */
+  const errorInBody = (json: unknown, status: number, responseHeaders: ResponseHeaders): GatewayError | null => {
+    const first = Array.isArray(json) ? json[0] : json;
+    return isRecord(first) && first["error"] != null && !("candidates" in first)
+      ? classifyGeminiError({ provider: name, status, body: json, headers: responseHeaders, secrets })
+      : null;
+  };
+  /** Maps before any I/O, so a request Gemini cannot express fails without a call. */
+  const mapRequest = (request: ChatRequest, callOptions: CallOptions): Record<string, unknown> => {
+    const { body, warnings } = mapGeminiRequest(request, name);
+    for (const warning of warnings) callOptions.warn?.(warning);
+    return body;
+  };
+  const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+  return {
+    name,
+    type: "gemini",
+
+    async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
+      const body = mapRequest(request, callOptions);
+      const call = startCall(callOptions.signal);
+      call.arm(callOptions.timeoutMs, () => timeout(`no complete answer within ${callOptions.timeoutMs} ms`));
+      try {
+        const res = await send(call, { path: paths.generate(request.model), headers: headers.json, body });
+        const text = await res.body.text();
+        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+        const contentType = headerValue(res.headers["content-type"]);
+        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
+        const failure = errorInBody(json, res.statusCode, res.headers);
+        if (failure) throw failure;
+        return mapGeminiResponse(json, { provider: name, status: res.statusCode, requestModel: request.model, nowSeconds: nowSeconds() });
+      } catch (err) {
+        throw call.errorFrom(err);
+      } finally {
+        call.dispose();
+      }
+    },
+
+    async embed(request: EmbeddingRequest, callOptions: CallOptions): Promise<EmbeddingResult> {
+      const warn = callOptions.warn ?? (() => undefined);
+      const body = mapGeminiEmbeddingsRequest(request, { provider: name, modelPath: decodeURIComponent(modelPath(request.model)), warn });
+      const call = startCall(callOptions.signal);
+      call.arm(callOptions.timeoutMs, () => timeout(`no embeddings within ${callOptions.timeoutMs} ms`));
+      try {
+        const res = await send(call, { path: paths.embed(request.model), headers: headers.json, body });
+        const text = await res.body.text();
+        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+        const contentType = headerValue(res.headers["content-type"]);
+        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
+        const failure = errorInBody(json, res.statusCode, res.headers);
+        if (failure) throw failure;
+        return mapGeminiEmbeddingsResponse(json, { provider: name, request, warn });
+      } catch (err) {
+        throw call.errorFrom(err);
+      } finally {
+        call.dispose();
+      }
+    },
+
+    async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamBatch>> {
+      const body = mapRequest(request, callOptions);
+      const call = startCall(callOptions.signal);
+      call.arm(callOptions.timeoutMs, () => timeout(`no response headers within ${callOptions.timeoutMs} ms`));
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await send(call, { path: paths.stream(request.model), headers: headers.stream, body });
+        const contentType = headerValue(res.headers["content-type"]) ?? "";
+        if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
+          const text = await res.body.text();
+          if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+          const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
+          throw (
+            errorInBody(json, res.statusCode, res.headers) ??
+            new GatewayError("bad_response", `provider ${name} answered with JSON, not an event stream (status ${res.statusCode})`, {
+              provider: name,
+              upstreamStatus: res.statusCode,
+            })
+          );
+        }
+      } catch (err) {
+        call.dispose();
+        throw call.errorFrom(err);
+      }
+      call.disarm();
+      const stream = res.body;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        call.dispose();
+        if (!stream.destroyed && !stream.readableEnded) stream.destroy();
+      };
+      const initialState = initialGeminiStreamState({ provider: name, requestModel: request.model, nowSeconds: nowSeconds() });
+      return releasingIterable(readGeminiStream({ provider: name, body: stream, call, initialState, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
+    },
+
+    async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
+      const call = startCall(signal);
+      call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
+      const ids: string[] = [];
+      try {
+        let pageToken: string | undefined;
+        for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+          const res = await send(call, { path: paths.models(pageToken), headers: headers.list });
+          const text = await res.body.text();
+          if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
+          const contentType = headerValue(res.headers["content-type"]);
+          const parsed = geminiModelListSchema.safeParse(parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text }));
+          if (!parsed.success) {
+            throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {
+              provider: name,
+              upstreamStatus: res.statusCode,
+            });
+          }
+          ids.push(...(parsed.data.models ?? []).map((m) => m.name.replace(/^models\//, "")));
+          pageToken = parsed.data.nextPageToken ?? undefined;
+          if (!pageToken) break;
+        }
+        return ids;
+      } catch (err) {
+        throw call.errorFrom(err);
+      } finally {
+        call.dispose();
+      }
+    },
+
+    async close(): Promise<void> {
+      await pool.close();
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { GatewayError, toGatewayError } from "../core/errors.ts";
+import { formatUsd } from "../cost/compute-cost.ts";
+import { ReceiptDraft } from "../dispatch/receipt-draft.ts";
+import { runEmbeddings } from "../dispatch/run-embeddings.ts";
+import type { Runtime } from "../dispatch/runtime.ts";
+import { resolveModel } from "../router/resolve-model.ts";
+import { encodeEmbeddingsResult, parseEmbeddingsRequest } from "../wire/openai/parse-embeddings-request.ts";
+import { parseJsonBody, readBody } from "./read-body.ts";
+import { readSwitchyardHeaders } from "./request-headers.ts";
+import { sendError, sendJsonText } from "./send.ts";
+import { responseHeaders } from "./serve-chat.ts";
+
+/** POST /v1/embeddings: resolved, dispatched and receipted like chat requests. */
+export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyBytes: number }) {
+  const { runtime } = options;
+  return async function handleEmbeddings(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const clientGone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) clientGone.abort();
+    });
+    const draft = new ReceiptDraft(runtime, {
+      requestId: randomUUID(),
+      endpoint: "/v1/embeddings",
+      taskId: null,
+      taskType: null,
+      complexity: null,
+      idempotencyKey: null,
+      stream: false,
+      reasoningEffort: null,
+    });
+    try {
+      const hdrs = readSwitchyardHeaders(req.headers);
+      Object.assign(draft.meta, { taskId: hdrs.taskId, taskType: hdrs.taskType, complexity: hdrs.complexity, idempotencyKey: hdrs.idempotencyKey });
+      const body = parseJsonBody(await readBody(req, options.maxBodyBytes));
+      const model = (body as { model?: unknown } | null)?.model;
+      if (typeof model === "string") draft.requestedModel = model;
+      const parsed = parseEmbeddingsRequest(body);
+      draft.plan = resolveModel(runtime.config, parsed.requestedModel, { taskType: hdrs.taskType, complexity: hdrs.complexity });
+      const result = await runEmbeddings(draft, parsed.request, clientGone.signal);
+      const headers = responseHeaders(draft);
+      const cost = draft.costMicroUsd();
+      if (cost !== null) headers["x-switchyard-cost-usd"] = formatUsd(cost);
+      sendJsonText(res, 200, result.openaiText ?? JSON.stringify(encodeEmbeddingsResult(result)), headers);
+      draft.finish("ok", 200);
+    } catch (err) {
+      const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
+      if (error.kind === "internal") console.error(`[switchyard] request ${draft.meta.requestId} failed:`, err);
+      if (!res.headersSent && !res.destroyed) sendError(res, error, responseHeaders(draft));
+      const status = error.kind === "client_closed" ? "client_closed" : draft.attempts.length === 0 ? "rejected" : "error";
+      draft.finish(status, error.status, error);
+    }
+  };
+}
