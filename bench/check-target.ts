@@ -5,12 +5,41 @@ export interface TargetCheck {
   detail: string;
 }
 
+/** The answer every path must deliver: the fake's text and usage, whichever format the fake spoke. */
+export interface ExpectedAnswer {
+  content: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+}
+
+function usageMismatch(usage: WireUsage | null | undefined, expected: ExpectedAnswer): string | null {
+  if (!usage?.total_tokens) return "no usage.total_tokens";
+  const got = `${String(usage.prompt_tokens)} prompt + ${String(usage.completion_tokens)} completion = ${usage.total_tokens}`;
+  if (usage.prompt_tokens !== expected.promptTokens || usage.completion_tokens !== expected.completionTokens || usage.total_tokens !== expected.promptTokens + expected.completionTokens) {
+    return `usage ${got} tokens, the fake reported ${expected.promptTokens} prompt + ${expected.completionTokens} completion`;
+  }
+  return null;
+}
+
+function contentMismatch(content: string | undefined, expected: ExpectedAnswer): string | null {
+  if (!content) return "no content";
+  if (content !== expected.content) return `content ${JSON.stringify(content.slice(0, 120))} is not the fake's ${JSON.stringify(expected.content.slice(0, 120))}`;
+  return null;
+}
+
 /**
- * One request before the load, checking that the answer is a real one (a chat.completion with
- * content and usage, or a stream that carries usage and ends with [DONE]) and not an error a
- * load generator would count as success.
+ * One request before the load, checking that the answer is the real one (a chat.completion, or a
+ * stream of chunks ending with [DONE], carrying the fake's text and usage) and not an error a load
+ * generator would count as success.
  */
-export async function checkTarget(options: { url: string; body: string; stream: boolean }): Promise<TargetCheck> {
+export async function checkTarget(options: { url: string; body: string; stream: boolean; expected: ExpectedAnswer }): Promise<TargetCheck> {
+  const { expected } = options;
   try {
     const res = await request(options.url, {
       method: "POST",
@@ -26,18 +55,23 @@ export async function checkTarget(options: { url: string; body: string; stream: 
     if (options.stream) {
       const events = text.split("\n\n").filter((e) => e.startsWith("data: "));
       if (events.at(-1) !== "data: [DONE]") return { ok: false, detail: `stream does not end with data: [DONE]; ends: ${text.slice(-200)}` };
-      const usageChunk = events.slice(0, -1).some((e) => {
-        const chunk = JSON.parse(e.slice("data: ".length)) as { usage?: { total_tokens?: number } | null };
-        return (chunk.usage?.total_tokens ?? 0) > 0;
-      });
-      if (!usageChunk) return { ok: false, detail: "stream carries no usage chunk" };
-      return { ok: true, detail: `200, ${events.length} SSE events ending in [DONE], usage present${note}` };
+      let content = "";
+      let usage: WireUsage | null = null;
+      for (const e of events.slice(0, -1)) {
+        const chunk = JSON.parse(e.slice("data: ".length)) as { choices?: { delta?: { content?: string | null } }[]; usage?: WireUsage | null };
+        content += chunk.choices?.[0]?.delta?.content ?? "";
+        if ((chunk.usage?.total_tokens ?? 0) > 0) usage = chunk.usage ?? null;
+      }
+      if (usage === null) return { ok: false, detail: "stream carries no usage chunk" };
+      const wrong = contentMismatch(content, expected) ?? usageMismatch(usage, expected);
+      if (wrong !== null) return { ok: false, detail: `stream: ${wrong}` };
+      return { ok: true, detail: `200, ${events.length} SSE events (${text.length} bytes) ending in [DONE], ${content.length} chars of content, usage ${String(usage.total_tokens)} tokens${note}` };
     }
-    const body = JSON.parse(text) as { choices?: { message?: { content?: string } }[]; usage?: { total_tokens?: number } };
+    const body = JSON.parse(text) as { choices?: { message?: { content?: string } }[]; usage?: WireUsage };
     const content = body.choices?.[0]?.message?.content;
-    if (!content) return { ok: false, detail: `no choices[0].message.content: ${text.slice(0, 300)}` };
-    if (!body.usage?.total_tokens) return { ok: false, detail: "no usage.total_tokens" };
-    return { ok: true, detail: `200, ${content.length} chars of content, ${body.usage.total_tokens} tokens${note}` };
+    const wrong = contentMismatch(content, expected) ?? usageMismatch(body.usage, expected);
+    if (wrong !== null) return { ok: false, detail: `${wrong}: ${text.slice(0, 300)}` };
+    return { ok: true, detail: `200, ${String(content?.length)} chars of content (${text.length} bytes), ${String(body.usage?.total_tokens)} tokens${note}` };
   } catch (err) {
     return { ok: false, detail: `request failed: ${err instanceof Error ? err.message : String(err)}` };
   }

@@ -1,4 +1,14 @@
-import { BENCH_CASES, BENCH_GOALS, type BenchCase, type BenchRow, type BenchTarget, type BenchVerdict } from "./bench-report.ts";
+import {
+  BENCH_CASES,
+  BENCH_GOALS,
+  type BenchCase,
+  type BenchRow,
+  type BenchTarget,
+  type BenchVerdict,
+  type TranslationVerdict,
+  type TtftReport,
+} from "./bench-report.ts";
+import type { TtftResult } from "./ttft-probe.ts";
 
 /**
  * The gateway against the bare proxy, per case, with the goals applied: throughput and added p50
@@ -28,6 +38,58 @@ export function compareToBaseline(rows: readonly BenchRow[], connections: number
     });
   }
   return verdicts;
+}
+
+/**
+ * The translated path against the same-format path through the same gateway, per case, with the
+ * translation goal applied to the throughput under the full load of `connections`.
+ */
+export function compareTranslation(rows: readonly BenchRow[], connections: number): TranslationVerdict[] {
+  const verdicts: TranslationVerdict[] = [];
+  const find = (c: BenchCase, t: BenchTarget, n: number) => rows.find((r) => r.case === c && r.target === t && r.connections === n)?.result;
+  for (const c of BENCH_CASES) {
+    const same = find(c, "gateway", connections);
+    const translated = find(c, "gateway-translated", connections);
+    if (!same || !translated) continue;
+    const sameOne = find(c, "gateway", 1);
+    const translatedOne = find(c, "gateway-translated", 1);
+    const throughputRatio = same.requestsPerSecond > 0 ? translated.requestsPerSecond / same.requestsPerSecond : Number.NaN;
+    const cpuMeasured = translated.cpuMsPerRequest !== null && same.cpuMsPerRequest !== null;
+    verdicts.push({
+      case: c,
+      throughputRatio,
+      throughputPass: throughputRatio >= BENCH_GOALS.minTranslatedThroughputRatio,
+      addedP50Ms: translated.p50Ms - same.p50Ms,
+      addedP50OneConnectionMs: sameOne && translatedOne ? translatedOne.p50Ms - sameOne.p50Ms : null,
+      cpuPerRequestRatio: cpuMeasured && same.cpuMsPerRequest ? (translated.cpuMsPerRequest ?? 0) / same.cpuMsPerRequest : null,
+      addedCpuUsPerRequest: cpuMeasured ? ((translated.cpuMsPerRequest ?? 0) - (same.cpuMsPerRequest ?? 0)) * 1000 : null,
+    });
+  }
+  return verdicts;
+}
+
+/** The TTFT probe's results with the differences between paths worked out. */
+export function summariseTtft(results: readonly TtftResult[], requestsPerPath: number, warmupPerPath: number): TtftReport {
+  const of = (t: BenchTarget) => results.find((r) => r.target === t && r.samples > 0);
+  const same = of("gateway");
+  const translated = of("gateway-translated");
+  const bare = of("bare-proxy");
+  return {
+    requestsPerPath,
+    warmupPerPath,
+    results: [...results],
+    translatedAddedP50Ms: same && translated ? translated.p50Ms - same.p50Ms : null,
+    translatedAddedP99Ms: same && translated ? translated.p99Ms - same.p99Ms : null,
+    gatewayAddedP50Ms: same && bare ? same.p50Ms - bare.p50Ms : null,
+  };
+}
+
+/** Everything in the TTFT probe that means it timed failures. */
+export function ttftProblems(ttft: TtftReport | null): string[] {
+  if (ttft === null) return [];
+  return ttft.results
+    .filter((r) => r.failures > 0 || r.samples === 0)
+    .map((r) => `TTFT probe ${r.target}: ${r.failures} failed request(s), ${r.samples} timed${r.firstFailure === null ? "" : `; first failure: ${r.firstFailure}`}`);
 }
 
 /** Everything in the load runs that means the benchmark measured failures, not answers. */

@@ -9,16 +9,22 @@ const CREATED = 1_767_225_600;
 const MODEL = "gpt-bench-2026-01-01";
 const FINGERPRINT = "fp_bench0001";
 
-const WORDS = [
+/** The answer's text deltas; the Anthropic fake (fake-anthropic-responses.ts) streams the same ones. */
+export const WORDS: readonly string[] = [
   "Switchyard", " routes", " each", " call", " to", " the", " model", " that", " fits", " it", ":",
   " cheap", " where", " failure", " is", " cheap", ",", " frontier", " where", " it", " is", " not", ".",
 ];
 
+/** The whole answer, as a client should receive it through any path. */
+export const ANSWER_TEXT: string = WORDS.join("");
+/** The usage every fake answer reports (the Anthropic one in its own terms), as OpenAI counts it. */
+export const ANSWER_USAGE = { promptTokens: 42, cachedPromptTokens: 16, completionTokens: WORDS.length } as const;
+
 const usage = {
-  prompt_tokens: 42,
-  completion_tokens: WORDS.length,
-  total_tokens: 42 + WORDS.length,
-  prompt_tokens_details: { cached_tokens: 16, audio_tokens: 0 },
+  prompt_tokens: ANSWER_USAGE.promptTokens,
+  completion_tokens: ANSWER_USAGE.completionTokens,
+  total_tokens: ANSWER_USAGE.promptTokens + ANSWER_USAGE.completionTokens,
+  prompt_tokens_details: { cached_tokens: ANSWER_USAGE.cachedPromptTokens, audio_tokens: 0 },
   completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
 };
 
@@ -31,7 +37,7 @@ export const chatCompletionBody: Buffer = Buffer.from(
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: WORDS.join(""), refusal: null, annotations: [] },
+        message: { role: "assistant", content: ANSWER_TEXT, refusal: null, annotations: [] },
         logprobs: null,
         finish_reason: "stop",
       },

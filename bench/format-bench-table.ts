@@ -1,4 +1,4 @@
-import { BENCH_GOALS, type BenchReport } from "./bench-report.ts";
+import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type TtftReport } from "./bench-report.ts";
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -13,6 +13,35 @@ function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<n
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : "-");
 const signedMs = (n: number): string => `${n >= 0 ? "+" : ""}${ms(n)} ms`;
 const passOrMiss = (pass: boolean): string => (pass ? "PASS" : "MISS");
+const signedUs = (n: number): string => `${n >= 0 ? "+" : ""}${n.toFixed(0)} µs`;
+
+function ttftLines(ttft: TtftReport): string[] {
+  const out = [
+    `time to first token, streaming: ${ttft.requestsPerPath} requests per path after ${ttft.warmupPerPath} warm-up, 1 connection each, the paths taking turns (from sending the request to the first data: chunk with content):`,
+    ...table(
+      [
+        ["  target", "timed", "TTFT p50 ms", "TTFT p99 ms", "TTFT mean ms", "to [DONE] p50 ms", "bytes/resp", "failures"],
+        ...ttft.results.map((r) => [
+          `  ${r.target}`,
+          String(r.samples),
+          ms(r.p50Ms),
+          ms(r.p99Ms),
+          ms(r.meanMs),
+          ms(r.totalP50Ms),
+          String(r.responseBytes),
+          String(r.failures),
+        ]),
+      ],
+      new Set([1, 2, 3, 4, 5, 6, 7]),
+    ),
+  ];
+  const diffs: string[][] = [];
+  if (ttft.translatedAddedP50Ms !== null) diffs.push(["  translation adds to first token", `p50 ${signedMs(ttft.translatedAddedP50Ms)}`, `p99 ${signedMs(ttft.translatedAddedP99Ms ?? Number.NaN)}`, "gateway-translated − gateway", "(no goal)"]);
+  if (ttft.gatewayAddedP50Ms !== null) diffs.push(["  the gateway adds to first token", `p50 ${signedMs(ttft.gatewayAddedP50Ms)}`, "", "gateway − bare-proxy", "(no goal)"]);
+  out.push(...table(diffs, new Set([1, 2])));
+  out.push("  (the fake sends its whole stream at once, so the first content mostly arrives with the rest: TTFT here is the time to the gateway's first write)");
+  return out;
+}
 
 /** The bench's human-readable output: figures per case and target, then the verdicts. */
 export function formatBenchTable(report: BenchReport): string {
@@ -20,15 +49,16 @@ export function formatBenchTable(report: BenchReport): string {
   const out: string[] = [
     `Switchyard bench: Node ${settings.node}, ${settings.cpus} CPU(s), loopback; ${settings.connections} connections for ${settings.seconds} s after a ${settings.warmupSeconds} s warm-up, then 1 connection for ${settings.oneConnectionSeconds} s`,
   ];
+  // The bench itself keeps the machine busy, so only the start reading says something about other work.
   if (settings.loadAverageAtStart > settings.cpus / 2) {
-    out.push(`warning: the machine was busy when the bench began (load average ${settings.loadAverageAtStart.toFixed(1)} on ${settings.cpus} CPUs): the figures are noisy`);
+    out.push(`warning: the machine was busy when the bench began (load average ${settings.loadAverageAtStart.toFixed(1)} on ${settings.cpus} CPUs, ${settings.loadAverageAtEnd.toFixed(1)} at the end of the runs): the figures are noisy`);
   }
   out.push("");
 
   const failedSanity = report.sanity.filter((s) => !s.ok);
   out.push(failedSanity.length === 0 ? `sanity: all ${report.sanity.length} single requests answered correctly` : "sanity checks FAILED:");
   for (const s of failedSanity) out.push(`  ${s.target} ${s.case}: ${s.detail}`);
-  for (const s of report.sanity.filter((x) => x.ok && x.target === "gateway")) out.push(`  gateway ${s.case}: ${s.detail}`);
+  for (const s of report.sanity.filter((x) => x.ok && GATEWAY_TARGETS.includes(x.target))) out.push(`  ${s.target} ${s.case}: ${s.detail}`);
   out.push("");
 
   out.push(
@@ -51,6 +81,7 @@ export function formatBenchTable(report: BenchReport): string {
     ),
   );
   out.push("CPU µs/req: CPU time of the process under test (the fake for direct), all its threads, per response.");
+  out.push("gateway: model on the fake's OpenAI endpoint (same format); gateway-translated: the same OpenAI request for a model on its Anthropic endpoint (/v1/messages).");
   out.push("");
 
   out.push("gateway vs bare proxy (under full load the added p50 is mostly queueing, i.e. the throughput gap; at 1 connection it is the per-request overhead):");
@@ -68,12 +99,35 @@ export function formatBenchTable(report: BenchReport): string {
     ),
   );
 
+  const tv = report.translation.verdicts;
+  if (tv.length > 0) {
+    out.push("");
+    out.push("translated (Anthropic upstream) vs same-format (OpenAI upstream), both through the gateway:");
+    out.push(
+      ...table(
+        tv.flatMap((v) => [
+          ["  " + v.case, `throughput (${settings.connections} conns)`, `${v.throughputRatio.toFixed(2)}×`, `goal ≥ ${BENCH_GOALS.minTranslatedThroughputRatio}× (translation costs ≤ ${Math.round((1 - BENCH_GOALS.minTranslatedThroughputRatio) * 100)}%)`, passOrMiss(v.throughputPass)],
+          ["  " + v.case, `added p50 (${settings.connections} conns)`, signedMs(v.addedP50Ms), "(no goal)", ""],
+          ...(v.addedP50OneConnectionMs === null ? [] : [["  " + v.case, "added p50 (1 conn)", signedMs(v.addedP50OneConnectionMs), "(no goal)", ""]]),
+          ...(v.cpuPerRequestRatio === null || v.addedCpuUsPerRequest === null
+            ? []
+            : [["  " + v.case, `CPU per request (${settings.connections} conns)`, `${v.cpuPerRequestRatio.toFixed(2)}×`, `${signedUs(v.addedCpuUsPerRequest)} per request (no goal)`, ""]]),
+        ]),
+        new Set([2]),
+      ),
+    );
+  }
+  if (report.translation.ttft) {
+    out.push("");
+    out.push(...ttftLines(report.translation.ttft));
+  }
+
   const r = report.receipts;
   if (r) {
     out.push("");
     const ledger = r.ledgerCount === null ? `no receipts table found in ${r.ledgerPath}` : `${r.ledgerCount} receipt(s) in ${r.ledgerPath} (table ${r.ledgerTable ?? "?"})`;
     out.push(`receipts: ${ledger}`);
-    out.push(`  for ${r.requestsAnswered} request(s) the gateway answered and ${r.requestsSent - r.requestsAnswered} more cut off in flight when a run stopped (warm-ups and sanity checks included)`);
+    out.push(`  for ${r.requestsAnswered} request(s) the gateway answered and ${r.requestsSent - r.requestsAnswered} more cut off in flight when a run stopped (warm-ups, sanity checks and TTFT probe included)`);
     const statuses = Object.entries(r.ledgerByStatus);
     if (statuses.length > 0) out.push(`  by status: ${statuses.map(([s, n]) => `${s} ${n}`).join(", ")}`);
     out.push(`  switchyard receipts --last 5 --json: ${typeof r.cliLast === "number" ? `${r.cliLast} receipt(s)` : `failed: ${r.cliLast}`}${r.cliNewest ? `; newest: ${r.cliNewest}` : ""}`);

@@ -32,7 +32,8 @@ export interface LoadResult {
   cpuMsPerRequest: number | null;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+/** The nearest-rank percentile of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }

@@ -1,23 +1,27 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { BENCH_CASES, BENCH_TARGETS, type BenchReport, type BenchRow, type BenchTarget, type ReceiptCheck, type SanityCheck } from "./bench-report.ts";
-import { checkTarget } from "./check-target.ts";
-import { compareToBaseline, loadProblems } from "./compare-to-baseline.ts";
+import { BENCH_CASES, BENCH_TARGETS, GATEWAY_TARGETS, type BenchReport, type BenchRow, type BenchTarget, type ReceiptCheck, type SanityCheck, type TtftReport } from "./bench-report.ts";
+import { checkTarget, type ExpectedAnswer } from "./check-target.ts";
+import { compareToBaseline, compareTranslation, loadProblems, summariseTtft, ttftProblems } from "./compare-to-baseline.ts";
 import { countReceipts, type ReceiptCount } from "./count-receipts.ts";
+import { ANSWER_TEXT, ANSWER_USAGE } from "./fake-chat-responses.ts";
 import { formatBenchTable } from "./format-bench-table.ts";
 import { runLoad } from "./load.ts";
 import { readLastReceipts } from "./read-last-receipts.ts";
 import { readProcessCpuMs } from "./read-process-cpu.ts";
 import { CLI_PATH, startBenchTargets, type BenchTargets } from "./start-bench-targets.ts";
 import type { Child } from "./start-child.ts";
-import { BENCH_MODEL } from "./write-bench-config.ts";
+import { probeTtft } from "./ttft-probe.ts";
+import { BENCH_MODEL, BENCH_TRANSLATED_MODEL } from "./write-bench-config.ts";
 
 /**
- * `npm run bench [-- --json]`: the same load, direct to a fake upstream, through a bare Node proxy
- * and through the gateway; env BENCH_SECONDS (default 5) and BENCH_CONNECTIONS (default 32).
+ * `npm run bench [-- --json]`: the same load, direct to a fake upstream, through a bare Node proxy,
+ * through the gateway to the fake's OpenAI endpoint (same format) and through the gateway to its
+ * Anthropic endpoint (translated); then time to first token on one connection per path.
+ * Env BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 32), BENCH_TTFT_REQUESTS (default 200).
  * Exits 1 when a child fails to start or the figures include failures (errors, non-2xx, failed
- * sanity checks, missing receipts).
+ * sanity checks or probe requests, missing receipts).
  */
 
 function positiveNumberFromEnv(name: string, fallback: number): number {
@@ -30,15 +34,19 @@ function positiveNumberFromEnv(name: string, fallback: number): number {
 
 const asJson = process.argv.includes("--json");
 const warmupSeconds = 1;
-// One connection at a time shows the per-request overhead without queueing; bare proxy and gateway only.
-const oneConnectionTargets: readonly BenchTarget[] = ["bare-proxy", "gateway"];
+// One connection at a time shows the per-request overhead without queueing; not for direct.
+const oneConnectionTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated"];
+const ttftTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated"];
+const ttftWarmup = 20;
+const expected: ExpectedAnswer = { content: ANSWER_TEXT, promptTokens: ANSWER_USAGE.promptTokens, completionTokens: ANSWER_USAGE.completionTokens };
 const progress = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-function chatBody(stream: boolean): string {
+/** The same OpenAI request on every path; only the model differs, which picks the upstream format. */
+function chatBody(target: BenchTarget, stream: boolean): string {
   return JSON.stringify({
-    model: BENCH_MODEL,
+    model: target === "gateway-translated" ? BENCH_TRANSLATED_MODEL : BENCH_MODEL,
     messages: [
       { role: "system", content: "You are a concise assistant for a logistics company. Answer in one or two sentences." },
       { role: "user", content: "Which rail yard should handle the overnight container transfer from Rotterdam, and why?" },
@@ -50,7 +58,15 @@ function chatBody(stream: boolean): string {
 }
 
 function childOf(targets: BenchTargets, target: BenchTarget): Child {
-  return target === "direct" ? targets.fake : target === "bare-proxy" ? targets.bare : targets.gateway;
+  switch (target) {
+    case "direct":
+      return targets.fake;
+    case "bare-proxy":
+      return targets.bare;
+    case "gateway":
+    case "gateway-translated":
+      return targets.gateway;
+  }
 }
 
 function urlOf(targets: BenchTargets, target: BenchTarget): string {
@@ -88,6 +104,7 @@ async function checkReceipts(targets: BenchTargets, sent: { answered: number; se
 async function main(): Promise<number> {
   const seconds = positiveNumberFromEnv("BENCH_SECONDS", 5);
   const connections = Math.round(positiveNumberFromEnv("BENCH_CONNECTIONS", 32));
+  const ttftRequests = Math.round(positiveNumberFromEnv("BENCH_TTFT_REQUESTS", 200));
   const oneConnectionSeconds = Math.max(1, Math.round(seconds / 2));
   const loadAverageAtStart = loadavg()[0] ?? 0;
   const tmpDir = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
@@ -108,13 +125,17 @@ async function main(): Promise<number> {
     }
     progress(`fake upstream :${targets.fake.port}, bare proxy :${targets.bare.port}, gateway :${targets.gateway.port}; ${connections} connections, ${seconds} s + ${warmupSeconds} s warm-up per run`);
 
+    // Direct to the fake has no translated counterpart: the client speaks OpenAI's format.
     const sanity: SanityCheck[] = [];
     for (const c of BENCH_CASES) {
       for (const t of BENCH_TARGETS) {
-        const check = await checkTarget({ url: urlOf(targets, t), body: chatBody(c === "streaming"), stream: c === "streaming" });
+        const check = await checkTarget({ url: urlOf(targets, t), body: chatBody(t, c === "streaming"), stream: c === "streaming", expected });
         sanity.push({ case: c, target: t, ...check });
       }
     }
+    // A translated path that answers wrongly would make every figure after it meaningless.
+    const failedGateway = sanity.filter((s) => !s.ok && GATEWAY_TARGETS.includes(s.target));
+    if (failedGateway.length > 0) progress(`sanity checks failed: ${failedGateway.map((s) => `${s.target} ${s.case}: ${s.detail}`).join("; ")}`);
     const rows: BenchRow[] = [];
     const plan = [
       ...BENCH_CASES.flatMap((c) => BENCH_TARGETS.map((t) => ({ c, t, n: connections, s: seconds }))),
@@ -125,7 +146,7 @@ async function main(): Promise<number> {
       const child = childOf(targets, t);
       const result = await runLoad({
         url: urlOf(targets, t),
-        body: chatBody(c === "streaming"),
+        body: chatBody(t, c === "streaming"),
         connections: n,
         seconds: s,
         warmupSeconds,
@@ -135,17 +156,28 @@ async function main(): Promise<number> {
       if (!child.alive()) throw new Error(`${child.name} died during the ${c} run:\n${child.output().slice(-20).join("\n")}`);
     }
 
+    progress(`  streaming time to first token: ${ttftRequests} + ${ttftWarmup} warm-up requests per path, 1 connection, ${ttftTargets.join(" / ")} interleaved …`);
+    const probeResults = await probeTtft({
+      paths: ttftTargets.map((t) => ({ target: t, url: urlOf(targets, t), body: chatBody(t, true) })),
+      requests: ttftRequests,
+      warmup: ttftWarmup,
+    });
+    if (!targets.gateway.alive()) throw new Error(`gateway died during the TTFT probe:\n${targets.gateway.output().slice(-20).join("\n")}`);
+    const ttft: TtftReport = summariseTtft(probeResults, ttftRequests, ttftWarmup);
+    const loadAverageAtEnd = loadavg()[0] ?? 0;
+
     // SIGTERM makes the gateway flush its receipts before it exits.
     const gatewayIndex = started.indexOf(targets.gateway);
     if (gatewayIndex >= 0) started.splice(gatewayIndex, 1);
     const gatewayExit = await targets.gateway.stop(15_000);
-    const gatewayRows = rows.filter((r) => r.target === "gateway");
-    const sanityRequests = sanity.filter((s) => s.target === "gateway").length;
+    const gatewayRows = rows.filter((r) => GATEWAY_TARGETS.includes(r.target));
+    const sanityRequests = sanity.filter((s) => GATEWAY_TARGETS.includes(s.target)).length;
+    const probeGateway = probeResults.filter((r) => GATEWAY_TARGETS.includes(r.target));
     const receipts = await checkReceipts(
       targets,
       {
-        answered: gatewayRows.reduce((n, r) => n + r.result.answered, sanityRequests),
-        sent: gatewayRows.reduce((n, r) => n + r.result.sent, sanityRequests),
+        answered: gatewayRows.reduce((n, r) => n + r.result.answered, sanityRequests + probeGateway.reduce((n, r) => n + r.answered, 0)),
+        sent: gatewayRows.reduce((n, r) => n + r.result.sent, sanityRequests + probeGateway.reduce((n, r) => n + r.sent, 0)),
       },
       tmpDir,
     );
@@ -153,6 +185,7 @@ async function main(): Promise<number> {
     const problems = [
       ...sanity.filter((s) => !s.ok).map((s) => `sanity check ${s.target} ${s.case}: ${s.detail}`),
       ...loadProblems(rows),
+      ...ttftProblems(ttft),
     ];
     if (gatewayExit !== 0) problems.push(`gateway exited with code ${String(gatewayExit)} on SIGTERM:\n${targets.gateway.output().slice(-10).join("\n")}`);
     if (receipts.ledgerCount === null) problems.push(`no receipts table in ${receipts.ledgerPath}`);
@@ -163,10 +196,11 @@ async function main(): Promise<number> {
     }
 
     const report: BenchReport = {
-      settings: { node: process.version, cpus: availableParallelism(), loadAverageAtStart, connections, seconds, warmupSeconds, oneConnectionSeconds },
+      settings: { node: process.version, cpus: availableParallelism(), loadAverageAtStart, loadAverageAtEnd, connections, seconds, warmupSeconds, oneConnectionSeconds },
       sanity,
       rows,
       verdicts: compareToBaseline(rows, connections),
+      translation: { verdicts: compareTranslation(rows, connections), ttft },
       receipts,
       problems,
     };

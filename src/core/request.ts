@@ -1,8 +1,20 @@
 /** Provider-neutral chat request: what every client codec produces and every adapter consumes. */
 
+/**
+ * A prompt-cache breakpoint: the provider may cache the prompt up to and including the item that
+ * carries it (in the order tools → system → messages), and later requests that repeat that
+ * prefix read it from the cache. `ttl` defaults to 5 minutes. Only providers with explicit
+ * caching (Anthropic) send it; the others cache prefixes on their own and ignore it.
+ * https://docs.claude.com/en/docs/build-with-claude/prompt-caching
+ */
+export interface CacheControl {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
 export type ContentPart =
-  | { type: "text"; text: string }
-  | { type: "image"; url: string; detail?: "auto" | "low" | "high" };
+  | { type: "text"; text: string; cacheControl?: CacheControl }
+  | { type: "image"; url: string; detail?: "auto" | "low" | "high"; cacheControl?: CacheControl };
 
 export interface ToolCall {
   id: string;
@@ -11,11 +23,16 @@ export interface ToolCall {
   arguments: string;
 }
 
+/**
+ * One turn. A request may carry several system messages: each is kept apart (with its own cache
+ * breakpoint) where the upstream takes several system blocks, and they are not required to come
+ * first. A user message whose breakpoint matters uses content parts.
+ */
 export type Message =
-  | { role: "system"; content: string }
+  | { role: "system"; content: string; cacheControl?: CacheControl }
   | { role: "user"; content: string | ContentPart[]; name?: string }
   | { role: "assistant"; content: string | null; toolCalls?: ToolCall[]; reasoning?: string }
-  | { role: "tool"; toolCallId: string; content: string };
+  | { role: "tool"; toolCallId: string; content: string; cacheControl?: CacheControl };
 
 export interface ToolDefinition {
   name: string;
@@ -23,6 +40,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments. */
   parameters?: Record<string, unknown>;
   strict?: boolean;
+  /** A breakpoint after this tool's definition (tools come first in the cached prefix). */
+  cacheControl?: CacheControl;
 }
 
 export type ToolChoice = "auto" | "none" | "required" | { type: "tool"; name: string };

@@ -1,4 +1,4 @@
-import type { GatewayError } from "../core/errors.ts";
+import { GatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
 import { isContentEvent, type StreamBatch, type StreamEvent } from "../core/stream-event.ts";
 import type { Target } from "../router/plan.ts";
@@ -50,7 +50,8 @@ export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signa
       return { target, head, rest: iterator, attemptStartedMs: startedMs };
     } catch (err) {
       void iterator.return?.();
-      throw err;
+      // The upstream had answered 200 before the stream failed; the attempt says so.
+      throw err instanceof GatewayError && err.upstreamStatus === undefined ? withUpstreamStatus(err, 200) : err;
     }
   });
 }
@@ -96,5 +97,17 @@ export function recordStreamAttempt(draft: ReceiptDraft, stream: CommittedStream
     errorMessage: error?.message ?? null,
     latencyMs: runtime.monotonicMs() - stream.attemptStartedMs,
     ttftMs: draft.ttftMs === null ? null : draft.ttftMs - (stream.attemptStartedMs - draft.startedMono),
+  });
+}
+
+function withUpstreamStatus(error: GatewayError, upstreamStatus: number): GatewayError {
+  return new GatewayError(error.kind, error.message, {
+    upstreamStatus,
+    status: error.status,
+    ...(error.provider !== undefined && { provider: error.provider }),
+    ...(error.code !== undefined && { code: error.code }),
+    ...(error.param !== undefined && { param: error.param }),
+    ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+    cause: error,
   });
 }

@@ -77,7 +77,8 @@ test("an error event ends the stream with the classified error; later events are
   ]);
   assert.deepEqual(
     out.map((e) => e.type),
-    ["start", "text-delta", "error"],
+    // The usage message_start reported comes first: those tokens were spent.
+    ["start", "text-delta", "usage", "error"],
   );
   const last = out.at(-1);
   assert.ok(last?.type === "error");
@@ -96,7 +97,8 @@ test("garbage, and a body that ends before message_stop, are errors", () => {
   assert.equal(run([{ nope: 1 }]).out[0]?.type, "error");
 
   const cut = run([START, blockStart(0, { type: "text", text: "" }), blockDelta(0, { type: "text_delta", text: "Hi" })]);
-  const [end] = endAnthropicStream(cut.state);
+  const [usage, end] = endAnthropicStream(cut.state);
+  assert.equal(usage?.type, "usage", "the usage message_start reported is passed on before the error");
   assert.ok(end?.type === "error");
   assert.equal(end.error.kind, "network");
   assert.equal(end.error.message, "anthropic: the stream ended before it was complete (no message_stop)");

@@ -30,6 +30,8 @@ export interface AnthropicStreamState {
   readonly started: boolean;
   /** Usage so far: message_start's, updated by message_delta. */
   readonly usage: AnthropicUsage;
+  /** A `usage` event has been passed on (at message_delta). */
+  readonly usageSent: boolean;
   /** By content block index. */
   readonly blocks: readonly (Block | undefined)[];
   readonly toolCalls: number;
@@ -53,6 +55,7 @@ export function initialAnthropicStreamState(options: { provider: string; nowSeco
     pendingStart: null,
     started: false,
     usage: {},
+    usageSent: false,
     blocks: [],
     toolCalls: 0,
     answeredByJsonTool: false,
@@ -86,7 +89,16 @@ export function stepAnthropicStream(state: AnthropicStreamState, message: SseMes
 export function endAnthropicStream(state: AnthropicStreamState): StreamEvent[] {
   if (state.done) return [];
   const error = new GatewayError("network", `${state.provider}: the stream ended before it was complete (no message_stop)`, { provider: state.provider });
-  return [{ type: "error", error }];
+  return [...usageSoFar(state), { type: "error", error }];
+}
+
+/**
+ * The usage message_start reported, when no usage event carried it yet: tokens spent on a
+ * stream that then broke are still on the bill, so the receipt must see them.
+ */
+export function usageSoFar(state: AnthropicStreamState): StreamEvent[] {
+  if (state.usageSent || Object.keys(state.usage).length === 0) return [];
+  return [{ type: "usage", usage: mapAnthropicUsage(state.usage) }];
 }
 
 function mapEvent(state: AnthropicStreamState, event: Record<string, unknown>): Step {
@@ -129,7 +141,7 @@ function mapEvent(state: AnthropicStreamState, event: Record<string, unknown>): 
       if (reported) {
         const usage = mergeAnthropicUsage(state.usage, reported);
         events.push({ type: "usage", usage: mapAnthropicUsage(usage) });
-        next = { ...next, usage };
+        next = { ...next, usage, usageSent: true };
       }
       return { state: next, events };
     }
@@ -219,7 +231,7 @@ function readUsage(value: unknown): AnthropicUsage | undefined {
 }
 
 function fail(state: AnthropicStreamState, error: GatewayError): Step {
-  return { state: { ...state, done: true }, events: [{ type: "error", error }] };
+  return { state: { ...state, done: true, usageSent: true }, events: [...usageSoFar(state), { type: "error", error }] };
 }
 
 function badEvent(state: AnthropicStreamState, what: string): GatewayError {

@@ -1,13 +1,27 @@
 import { GatewayError } from "../../core/errors.ts";
-import type { ContentPart, Message } from "../../core/request.ts";
+import type { CacheControl, ContentPart, Message } from "../../core/request.ts";
 
 export type AnthropicImageSource = { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 
-export type AnthropicBlock =
+/** https://docs.claude.com/en/docs/build-with-claude/prompt-caching */
+export interface AnthropicCacheControl {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
+/** A block that may carry a cache breakpoint. */
+export interface Cacheable {
+  cache_control?: AnthropicCacheControl;
+}
+
+export type AnthropicTextBlock = { type: "text"; text: string } & Cacheable;
+
+export type AnthropicBlock = (
   | { type: "text"; text: string }
   | { type: "image"; source: AnthropicImageSource }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
-  | { type: "tool_result"; tool_use_id: string; content: string };
+  | { type: "tool_result"; tool_use_id: string; content: string }
+) & Cacheable;
 
 export interface AnthropicWireMessage {
   role: "user" | "assistant";
@@ -16,8 +30,8 @@ export interface AnthropicWireMessage {
 }
 
 export interface MappedMessages {
-  /** The system messages' texts, in order (the Messages API takes one top-level `system`). */
-  system: string[];
+  /** One text block per system message, in order, each with its breakpoint (for the top-level `system`). */
+  system: AnthropicTextBlock[];
   messages: AnthropicWireMessage[];
 }
 
@@ -27,7 +41,7 @@ export interface MappedMessages {
  * API wants user and assistant to alternate. https://docs.claude.com/en/api/messages
  */
 export function mapAnthropicMessages(messages: readonly Message[], warn: (message: string) => void): MappedMessages {
-  const system: string[] = [];
+  const system: AnthropicTextBlock[] = [];
   const turns: { role: "user" | "assistant"; blocks: AnthropicBlock[] }[] = [];
   const notes = new Set<string>();
   const note = (message: string): void => {
@@ -39,7 +53,7 @@ export function mapAnthropicMessages(messages: readonly Message[], warn: (messag
     let blocks: AnthropicBlock[];
     switch (message.role) {
       case "system":
-        system.push(message.content);
+        system.push({ type: "text", text: message.content, ...cacheControlOf(message.cacheControl) });
         continue;
       case "user":
         if (message.name !== undefined) note("the Messages API has no participant names: `name` on user messages was not sent");
@@ -62,7 +76,7 @@ export function mapAnthropicMessages(messages: readonly Message[], warn: (messag
         break;
       case "tool":
         role = "user";
-        blocks = [{ type: "tool_result", tool_use_id: message.toolCallId, content: message.content }];
+        blocks = [{ type: "tool_result", tool_use_id: message.toolCallId, content: message.content, ...cacheControlOf(message.cacheControl) }];
         break;
       default: {
         const never: never = message;
@@ -79,7 +93,7 @@ export function mapAnthropicMessages(messages: readonly Message[], warn: (messag
 
 function toWireMessage(turn: { role: "user" | "assistant"; blocks: AnthropicBlock[] }): AnthropicWireMessage {
   const [only] = turn.blocks;
-  if (turn.blocks.length === 1 && only?.type === "text") return { role: turn.role, content: only.text };
+  if (turn.blocks.length === 1 && only?.type === "text" && only.cache_control === undefined) return { role: turn.role, content: only.text };
   // Tool results must open the user turn that answers the tool calls.
   const results = turn.blocks.filter((b) => b.type === "tool_result");
   const rest = turn.blocks.filter((b) => b.type !== "tool_result");
@@ -89,15 +103,21 @@ function toWireMessage(turn: { role: "user" | "assistant"; blocks: AnthropicBloc
 function mapPart(part: ContentPart, param: string, note: (message: string) => void): AnthropicBlock {
   switch (part.type) {
     case "text":
-      return { type: "text", text: part.text };
+      return { type: "text", text: part.text, ...cacheControlOf(part.cacheControl) };
     case "image":
       if (part.detail !== undefined && part.detail !== "auto") note(`the Messages API has no image detail setting: \`detail: ${part.detail}\` was not sent`);
-      return { type: "image", source: imageSource(part.url, param) };
+      return { type: "image", source: imageSource(part.url, param), ...cacheControlOf(part.cacheControl) };
     default: {
       const never: never = part;
       return never;
     }
   }
+}
+
+/** `{ cache_control }` for a core breakpoint, else nothing: for spreading into a block. */
+export function cacheControlOf(value: CacheControl | undefined): Cacheable {
+  if (value === undefined) return {};
+  return { cache_control: value.ttl === undefined ? { type: "ephemeral" } : { type: "ephemeral", ttl: value.ttl } };
 }
 
 const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*?;base64,/i;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GatewayError } from "../../core/errors.ts";
 import type { ChatRequest, Message } from "../../core/request.ts";
+import { MAX_CACHE_BREAKPOINTS } from "./limit-cache-breakpoints.ts";
 import { JSON_OBJECT_INSTRUCTION, mapAnthropicRequest, STRUCTURED_OUTPUTS_BETA } from "./map-anthropic-request.ts";
 
 const base = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
@@ -14,7 +15,7 @@ const base = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
 const native = { structuredOutput: "native" } as const;
 const map = (request: Partial<ChatRequest>, options: { structuredOutput: "native" | "tool" } = native) => mapAnthropicRequest(base(request), options);
 
-test("system messages are hoisted and joined; same-role turns merged; tool results open the next user turn", () => {
+test("system messages are hoisted, one block each; same-role turns merged; tool results open the next user turn", () => {
   const messages: Message[] = [
     { role: "system", content: "You are terse." },
     { role: "user", content: "What is the weather in Paris and Rome?" },
@@ -36,7 +37,10 @@ test("system messages are hoisted and joined; same-role turns merged; tool resul
     { role: "assistant", content: "Tomorrow:" },
   ];
   const { body, warnings } = map({ messages });
-  assert.equal(body["system"], "You are terse.\n\nUse metric units.");
+  assert.deepEqual(body["system"], [
+    { type: "text", text: "You are terse." },
+    { type: "text", text: "Use metric units." },
+  ]);
   assert.deepEqual(body["messages"], [
     {
       role: "user",
@@ -208,7 +212,10 @@ test("parameters the Messages API lacks are reported, never dropped silently", (
 
 test("json_object: a system instruction and a warning that it is approximate", () => {
   const { body, warnings, betas, jsonTool } = map({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }], responseFormat: { type: "json_object" } });
-  assert.equal(body["system"], `Be brief.\n\n${JSON_OBJECT_INSTRUCTION}`);
+  assert.deepEqual(body["system"], [
+    { type: "text", text: "Be brief." },
+    { type: "text", text: JSON_OBJECT_INSTRUCTION },
+  ]);
   assert.equal(body["output_format"], undefined);
   assert.deepEqual(betas, []);
   assert.equal(jsonTool, null);
@@ -235,4 +242,125 @@ test("json_schema: output_format natively, else a forced tool replacing the clie
   assert.deepEqual(viaTool.betas, []);
   assert.equal(viaTool.warnings.length, 2);
   assert.match(viaTool.warnings[0] ?? "", /^tool_choice was replaced by the forced tool `answer`/);
+});
+
+const EPHEMERAL = { type: "ephemeral" } as const;
+const HOUR = { type: "ephemeral", ttl: "1h" } as const;
+
+test("a lone system message without a breakpoint is sent as a string, with one as a block", () => {
+  assert.equal(map({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }] }).body["system"], "Be brief.");
+  assert.deepEqual(map({ messages: [{ role: "system", content: "Be brief.", cacheControl: HOUR }, { role: "user", content: "hi" }] }).body["system"], [
+    { type: "text", text: "Be brief.", cache_control: HOUR },
+  ]);
+});
+
+test("cache_control goes out on system blocks, text and image blocks, tool results and tools", () => {
+  const { body, warnings } = map({
+    tools: [
+      { name: "search", parameters: { type: "object", properties: {} } },
+      { name: "read", description: "Read a file", cacheControl: HOUR },
+    ],
+    messages: [
+      { role: "system", content: "You are Claude Code.", cacheControl: HOUR },
+      { role: "system", content: "Today is Monday." },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "<the repository>" },
+          { type: "image", url: "https://example.com/diagram.png", cacheControl: EPHEMERAL },
+        ],
+      },
+      { role: "assistant", content: null, toolCalls: [{ id: "toolu_1", name: "read", arguments: '{"path":"a.ts"}' }] },
+      { role: "tool", toolCallId: "toolu_1", content: "export const a = 1;", cacheControl: EPHEMERAL },
+      { role: "user", content: [{ type: "text", text: "Explain it." }] },
+    ],
+  });
+  assert.deepEqual(body["tools"], [
+    { name: "search", input_schema: { type: "object", properties: {} } },
+    { name: "read", description: "Read a file", input_schema: { type: "object", properties: {} }, cache_control: HOUR },
+  ]);
+  assert.deepEqual(body["system"], [
+    { type: "text", text: "You are Claude Code.", cache_control: HOUR },
+    { type: "text", text: "Today is Monday." },
+  ]);
+  assert.deepEqual(body["messages"], [
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "<the repository>" },
+        { type: "image", source: { type: "url", url: "https://example.com/diagram.png" }, cache_control: EPHEMERAL },
+      ],
+    },
+    { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "read", input: { path: "a.ts" } }] },
+    {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "toolu_1", content: "export const a = 1;", cache_control: EPHEMERAL },
+        { type: "text", text: "Explain it." },
+      ],
+    },
+  ]);
+  assert.deepEqual(warnings, []);
+});
+
+test("a lone marked text block is not collapsed into a string", () => {
+  const { body } = map({ messages: [{ role: "user", content: [{ type: "text", text: "hi", cacheControl: EPHEMERAL }] }] });
+  assert.deepEqual(body["messages"], [{ role: "user", content: [{ type: "text", text: "hi", cache_control: EPHEMERAL }] }]);
+});
+
+test(`more than ${MAX_CACHE_BREAKPOINTS} breakpoints: the last ${MAX_CACHE_BREAKPOINTS} in prompt order are kept, with a warning`, () => {
+  const { body, warnings } = map({
+    tools: [{ name: "f", cacheControl: EPHEMERAL }],
+    messages: [
+      { role: "user", content: [{ type: "text", text: "one", cacheControl: EPHEMERAL }] },
+      // Hoisted: the system blocks come before every message, after the tools.
+      { role: "system", content: "rules", cacheControl: HOUR },
+      { role: "assistant", content: "ok" },
+      { role: "user", content: [{ type: "text", text: "two", cacheControl: EPHEMERAL }, { type: "text", text: "three", cacheControl: EPHEMERAL }] },
+      { role: "assistant", content: "ok" },
+      { role: "user", content: [{ type: "text", text: "four", cacheControl: EPHEMERAL }] },
+    ],
+  });
+  assert.deepEqual(body["tools"], [{ name: "f", input_schema: { type: "object", properties: {} } }]);
+  assert.equal(body["system"], "rules", "its breakpoint dropped, the lone system block goes as a string");
+  assert.deepEqual(body["messages"], [
+    { role: "user", content: [{ type: "text", text: "one", cache_control: EPHEMERAL }] },
+    { role: "assistant", content: "ok" },
+    { role: "user", content: [{ type: "text", text: "two", cache_control: EPHEMERAL }, { type: "text", text: "three", cache_control: EPHEMERAL }] },
+    { role: "assistant", content: "ok" },
+    { role: "user", content: [{ type: "text", text: "four", cache_control: EPHEMERAL }] },
+  ]);
+  assert.deepEqual(warnings, [
+    "Anthropic takes at most 4 cache_control breakpoints and the request has 6: the last 4 were kept, the first 2 not sent (tools[0], system[0] of the upstream body)",
+  ]);
+});
+
+test(`exactly ${MAX_CACHE_BREAKPOINTS} breakpoints all go out, without a warning`, () => {
+  const { body, warnings } = map({
+    tools: [{ name: "f", cacheControl: HOUR }],
+    messages: [
+      { role: "system", content: "a", cacheControl: HOUR },
+      { role: "system", content: "b", cacheControl: EPHEMERAL },
+      { role: "user", content: [{ type: "text", text: "c", cacheControl: EPHEMERAL }] },
+    ],
+  });
+  const marks = JSON.stringify(body).match(/"cache_control"/g) ?? [];
+  assert.equal(marks.length, MAX_CACHE_BREAKPOINTS);
+  assert.deepEqual(warnings, []);
+});
+
+test("the json_object instruction and the forced json tool carry no breakpoint of their own", () => {
+  const instructed = map({ messages: [{ role: "system", content: "Be brief.", cacheControl: EPHEMERAL }, { role: "user", content: "hi" }], responseFormat: { type: "json_object" } });
+  assert.deepEqual(instructed.body["system"], [
+    { type: "text", text: "Be brief.", cache_control: EPHEMERAL },
+    { type: "text", text: JSON_OBJECT_INSTRUCTION },
+  ]);
+  const forced = map(
+    { tools: [{ name: "f", cacheControl: EPHEMERAL }], responseFormat: { type: "json_schema", name: "answer", schema: { type: "object" } } },
+    { structuredOutput: "tool" },
+  );
+  assert.deepEqual(forced.body["tools"], [
+    { name: "f", input_schema: { type: "object", properties: {} }, cache_control: EPHEMERAL },
+    { name: "answer", description: "Give the answer as this tool's input.", input_schema: { type: "object" } },
+  ]);
 });

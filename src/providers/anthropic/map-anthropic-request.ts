@@ -1,6 +1,7 @@
 import type { ChatRequest, ToolChoice, ToolDefinition } from "../../core/request.ts";
 import { DEFAULT_MAX_TOKENS, THINKING_BUDGET, type StructuredOutputMode } from "./anthropic-model-support.ts";
-import { mapAnthropicMessages } from "./map-anthropic-messages.ts";
+import { limitCacheBreakpoints, type PlacedBlock } from "./limit-cache-breakpoints.ts";
+import { cacheControlOf, mapAnthropicMessages, type AnthropicTextBlock, type AnthropicWireMessage, type Cacheable } from "./map-anthropic-messages.ts";
 
 export interface AnthropicRequestOptions {
   /** How a `json_schema` response format goes out: `output_format`, or a forced tool. */
@@ -23,6 +24,8 @@ export const STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13";
 /** Messages API `json_object` has no native counterpart; this instruction approximates it. */
 export const JSON_OBJECT_INSTRUCTION = "Respond with a single valid JSON object and nothing else: no prose before or after it, no code fences.";
 
+type AnthropicTool = { name: string; description?: string; input_schema: Record<string, unknown>; strict?: boolean } & Cacheable;
+
 /** Keys of `request.extra` the Messages API takes as they are. */
 const PASSTHROUGH = new Set(["top_k"]);
 
@@ -42,7 +45,7 @@ export function mapAnthropicRequest(request: ChatRequest, options: AnthropicRequ
   let jsonTool: string | null = null;
   const format = request.responseFormat;
   if (format?.type === "json_object") {
-    system.push(JSON_OBJECT_INSTRUCTION);
+    system.push({ type: "text", text: JSON_OBJECT_INSTRUCTION });
     warn("response_format json_object has no Anthropic equivalent: approximated by a system instruction to answer with a JSON object");
   } else if (format?.type === "json_schema" && native) {
     body["output_format"] = { type: "json_schema", schema: format.schema };
@@ -65,7 +68,9 @@ export function mapAnthropicRequest(request: ChatRequest, options: AnthropicRequ
   } else if (request.toolChoice !== undefined) {
     warn("tool_choice was not sent: the request has no tools");
   }
-  if (system.length > 0) body["system"] = system.join("\n\n");
+  const tooMany = limitCacheBreakpoints(placeBlocks(tools, system, messages));
+  if (tooMany !== null) warn(tooMany);
+  if (system.length > 0) body["system"] = systemValue(system);
 
   // Extended thinking: https://docs.claude.com/en/docs/build-with-claude/extended-thinking
   let budget = request.reasoningEffort === undefined ? null : THINKING_BUDGET[request.reasoningEffort];
@@ -113,15 +118,31 @@ export function mapAnthropicRequest(request: ChatRequest, options: AnthropicRequ
   return { body, warnings, betas: [...betas], jsonTool };
 }
 
-function mapTool(tool: ToolDefinition, native: boolean, betas: Set<string>, warn: (message: string) => void): Record<string, unknown> {
-  const mapped: Record<string, unknown> = {
+/** One block per system message, each with its breakpoint; a lone plain one is sent as a string. */
+function systemValue(system: AnthropicTextBlock[]): string | AnthropicTextBlock[] {
+  const [only] = system;
+  return system.length === 1 && only !== undefined && only.cache_control === undefined ? only.text : system;
+}
+
+/** The body's blocks that may carry a breakpoint, in the order the API reads the prompt. */
+function placeBlocks(tools: readonly AnthropicTool[], system: readonly AnthropicTextBlock[], messages: readonly AnthropicWireMessage[]): PlacedBlock[] {
+  return [
+    ...tools.map((block, i) => ({ block, at: `tools[${i}]` })),
+    ...system.map((block, i) => ({ block, at: `system[${i}]` })),
+    ...messages.flatMap((m, i) => (typeof m.content === "string" ? [] : m.content.map((block, j) => ({ block, at: `messages[${i}].content[${j}]` })))),
+  ];
+}
+
+function mapTool(tool: ToolDefinition, native: boolean, betas: Set<string>, warn: (message: string) => void): AnthropicTool {
+  const mapped: AnthropicTool = {
     name: tool.name,
     ...(tool.description !== undefined && { description: tool.description }),
     // input_schema is required; a tool without parameters takes an empty object.
     input_schema: tool.parameters ?? { type: "object", properties: {} },
+    ...cacheControlOf(tool.cacheControl),
   };
   if (tool.strict === true && native) {
-    mapped["strict"] = true;
+    mapped.strict = true;
     betas.add(STRUCTURED_OUTPUTS_BETA);
   } else if (tool.strict === true) {
     warn(`strict was not sent for tool \`${tool.name}\`: the model has no strict tool use, so its arguments are not guaranteed to match the schema`);

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../core/errors.ts";
 import type { StreamBatch, StreamChunk } from "../../core/stream-event.ts";
 import type { UpstreamCall } from "../shared/upstream-call.ts";
-import { endAnthropicStream, stepAnthropicStream, type AnthropicStreamState } from "./anthropic-stream-step.ts";
+import { type AnthropicStreamState, endAnthropicStream, stepAnthropicStream, usageSoFar } from "./anthropic-stream-step.ts";
 
 export interface AnthropicStreamSource {
   /** The response body after the headers arrived. */
@@ -62,7 +62,7 @@ export async function* readAnthropicStream(source: AnthropicStreamSource): Async
     }
   } catch (err) {
     failed = true;
-    yield [{ events: [{ type: "error", error: call.errorFrom(err) }] }];
+    yield [{ events: [...usageSoFar(state), { type: "error", error: call.errorFrom(err) }] }];
   } finally {
     if (!failed && state.done) await drain(body, call);
     source.release();

@@ -63,6 +63,7 @@ export function mapGeminiContents(messages: readonly Message[], provider: string
   return { contents, ...(system.length > 0 && { systemInstruction: { parts: system } }), warnings };
 }
 
+// `cacheControl` breakpoints are not sent: Gemini caches repeated prefixes implicitly (https://ai.google.dev/gemini-api/docs/caching).
 function mapPart(part: ContentPart, warnings: string[], provider: string): Record<string, unknown> {
   switch (part.type) {
     case "text":

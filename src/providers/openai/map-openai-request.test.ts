@@ -125,3 +125,28 @@ test("a non-streaming request carries no stream keys and simple tool choices pas
     response_format: { type: "json_object" },
   });
 });
+
+test("cache breakpoints never reach an OpenAI-format upstream: the body is the one without them", () => {
+  const cc = { type: "ephemeral", ttl: "1h" } as const;
+  const marked: ChatRequest = {
+    ...full,
+    messages: full.messages.map((m): ChatRequest["messages"][number] => {
+      switch (m.role) {
+        case "system":
+        case "tool":
+          return { ...m, cacheControl: cc };
+        case "user":
+          return typeof m.content === "string" ? m : { ...m, content: m.content.map((p) => ({ ...p, cacheControl: cc })) };
+        default:
+          return m;
+      }
+    }),
+    tools: full.tools?.map((t) => ({ ...t, cacheControl: cc })),
+  };
+  assert.match(JSON.stringify(marked), /cacheControl/, "the core request does carry breakpoints");
+  for (const type of ["openai", "openai-compatible"] as const) {
+    const body = mapOpenAIRequest(marked, type);
+    assert.doesNotMatch(JSON.stringify(body), /cache_control|cacheControl/);
+    assert.deepEqual(body, mapOpenAIRequest(full, type));
+  }
+});

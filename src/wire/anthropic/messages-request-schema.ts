@@ -1,12 +1,16 @@
 import { z } from "zod";
+import { cacheControlSchema } from "./cache-control-schema.ts";
 
 /**
  * The client's Messages body (https://docs.anthropic.com/en/api/messages), validated at the
  * edge. Unknown top-level keys are kept so the parser can name them in a warning; unknown keys
- * inside blocks (`cache_control`, `citations`, …) are stripped.
+ * inside blocks (`citations`, …) are stripped. `cache_control` is validated wherever the API takes
+ * it on a block the gateway maps.
  */
 
-const textBlock = z.object({ type: z.literal("text"), text: z.string() });
+const cache = { cache_control: cacheControlSchema };
+
+const textBlock = z.object({ type: z.literal("text"), text: z.string(), ...cache });
 
 const imageSource = z.discriminatedUnion("type", [
   z.object({
@@ -16,13 +20,14 @@ const imageSource = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("url"), url: z.string().min(1) }),
 ]);
-const imageBlock = z.object({ type: z.literal("image"), source: imageSource });
+const imageBlock = z.object({ type: z.literal("image"), source: imageSource, ...cache });
 
 const toolUseBlock = z.object({
   type: z.literal("tool_use"),
   id: z.string().min(1),
   name: z.string().min(1),
   input: z.record(z.string(), z.unknown()),
+  ...cache,
 });
 
 const toolResultBlock = z.object({
@@ -30,6 +35,7 @@ const toolResultBlock = z.object({
   tool_use_id: z.string().min(1),
   content: z.union([z.string(), z.array(z.discriminatedUnion("type", [textBlock, imageBlock]))]).optional(),
   is_error: z.boolean().optional(),
+  ...cache,
 });
 
 const thinkingBlock = z.object({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().optional() });
@@ -51,6 +57,7 @@ const toolSchema = z.object({
   description: z.string().optional(),
   input_schema: z.record(z.string(), z.unknown()),
   strict: z.boolean().optional(),
+  ...cache,
 });
 
 const parallel = { disable_parallel_tool_use: z.boolean().optional() };
@@ -87,6 +94,8 @@ export const messagesRequestSchema = z.looseObject({
   thinking: thinkingSchema.optional(),
   output_config: outputConfigSchema.optional(),
   stream: z.boolean().optional(),
+  /** Automatic caching: a breakpoint on the last cacheable block. */
+  cache_control: cacheControlSchema,
 });
 
 export type AnthropicMessagesRequest = z.output<typeof messagesRequestSchema>;
@@ -94,4 +103,5 @@ export type AnthropicMessage = z.output<typeof messageSchema>;
 export type AnthropicUserBlock = z.output<typeof userBlock>;
 export type AnthropicAssistantBlock = z.output<typeof assistantBlock>;
 export type AnthropicImageBlock = z.output<typeof imageBlock>;
+export type AnthropicTextBlock = z.output<typeof textBlock>;
 export type AnthropicThinking = z.output<typeof thinkingSchema>;

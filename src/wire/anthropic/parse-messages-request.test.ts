@@ -42,10 +42,14 @@ const IMAGE_URL = { type: "image", source: { type: "url", url: "https://example.
 const turnCases: TurnCase[] = [
   { name: "system string goes first", system: "Be brief.", messages: [USER], expected: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }] },
   {
-    name: "system text blocks are joined by a line break, cache_control dropped",
-    system: [{ type: "text", text: "You are Claude Code." }, { type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
+    name: "system text blocks become one system message each, with their cache_control",
+    system: [{ type: "text", text: "You are Claude Code." }, { type: "text", text: "Be brief.", cache_control: { type: "ephemeral", ttl: "1h" } }],
     messages: [USER],
-    expected: [{ role: "system", content: "You are Claude Code.\nBe brief." }, { role: "user", content: "hi" }],
+    expected: [
+      { role: "system", content: "You are Claude Code." },
+      { role: "system", content: "Be brief.", cacheControl: { type: "ephemeral", ttl: "1h" } },
+      { role: "user", content: "hi" },
+    ],
   },
   {
     name: "user text blocks become one string",
@@ -128,6 +132,55 @@ const turnCases: TurnCase[] = [
     expected: [{ role: "tool", toolCallId: "t", content: "ok" }],
   },
   {
+    name: "cache_control on user text and image blocks keeps them parts (null is none)",
+    messages: [{
+      role: "user",
+      content: [
+        { type: "text", text: "<reminder>", cache_control: null },
+        { ...IMAGE_URL, cache_control: { type: "ephemeral", ttl: "5m" } },
+        { type: "text", text: "Fix the bug.", cache_control: { type: "ephemeral" } },
+      ],
+    }],
+    expected: [{
+      role: "user",
+      content: [
+        { type: "text", text: "<reminder>" },
+        { type: "image", url: "https://example.com/cat.png", cacheControl: { type: "ephemeral", ttl: "5m" } },
+        { type: "text", text: "Fix the bug.", cacheControl: { type: "ephemeral" } },
+      ],
+    }],
+  },
+  {
+    name: "a lone marked text block is not collapsed into a string",
+    messages: [{ role: "user", content: [{ type: "text", text: "Fix the bug.", cache_control: { type: "ephemeral" } }] }],
+    expected: [{ role: "user", content: [{ type: "text", text: "Fix the bug.", cacheControl: { type: "ephemeral" } }] }],
+  },
+  {
+    name: "cache_control on a tool_result, or on its last marked inner block, marks the tool message",
+    messages: [{
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "toolu_1", content: "18°C", cache_control: { type: "ephemeral" } },
+        { type: "tool_result", tool_use_id: "toolu_2", content: [{ type: "text", text: "12:00", cache_control: { type: "ephemeral", ttl: "1h" } }, { type: "text", text: "CET" }] },
+        { type: "tool_result", tool_use_id: "toolu_3", content: "none" },
+      ],
+    }],
+    expected: [
+      { role: "tool", toolCallId: "toolu_1", content: "18°C", cacheControl: { type: "ephemeral" } },
+      { role: "tool", toolCallId: "toolu_2", content: "12:00\nCET", cacheControl: { type: "ephemeral", ttl: "1h" } },
+      { role: "tool", toolCallId: "toolu_3", content: "none" },
+    ],
+  },
+  {
+    name: "a system turn with blocks inside messages becomes one system message per block",
+    messages: [USER, { role: "system", content: [{ type: "text", text: "Now in French." }, { type: "text", text: "Formally.", cache_control: { type: "ephemeral" } }] }],
+    expected: [
+      { role: "user", content: "hi" },
+      { role: "system", content: "Now in French." },
+      { role: "system", content: "Formally.", cacheControl: { type: "ephemeral" } },
+    ],
+  },
+  {
     name: "a system turn inside messages keeps its place",
     messages: [USER, { role: "system", content: [{ type: "text", text: "Now in French." }] }],
     expected: [{ role: "user", content: "hi" }, { role: "system", content: "Now in French." }],
@@ -159,7 +212,7 @@ const fieldCases: FieldCase[] = [
     expected: {
       tools: [
         { name: "weather", description: "Weather in a city", parameters: TOOL.input_schema },
-        { name: "f", parameters: { type: "object" }, strict: true },
+        { name: "f", parameters: { type: "object" }, strict: true, cacheControl: { type: "ephemeral" } },
       ],
     },
   },
@@ -237,6 +290,38 @@ test("images in a tool result are dropped with a warning, its text kept", () => 
   assert.match(parsed.warnings[0] ?? "", /images in the result of tool call t1 were dropped/);
 });
 
+test("a request-level cache_control (automatic caching) marks the last user or tool message; it is not an ignored parameter", () => {
+  const parsed = parseMessagesRequest(body({
+    cache_control: { type: "ephemeral" },
+    messages: [
+      USER,
+      { role: "assistant", content: [{ type: "tool_use", id: "t", name: "f", input: {} }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "ok" }] },
+    ],
+  }));
+  assert.deepEqual(parsed.request.messages.at(-1), { role: "tool", toolCallId: "t", content: "ok", cacheControl: { type: "ephemeral" } });
+  assert.deepEqual(parsed.request.messages[0], { role: "user", content: "hi" });
+  assert.deepEqual(parsed.warnings, []);
+  assert.equal(rejection(body({ cache_control: { type: "ephemeral", ttl: "2h" } })).param, "cache_control");
+});
+
+test("cache_control on assistant blocks is dropped with one warning; tools keep theirs", () => {
+  const parsed = parseMessagesRequest(body({
+    tools: [{ name: "f", input_schema: { type: "object" }, cache_control: { type: "ephemeral", ttl: "1h" } }],
+    messages: [
+      USER,
+      { role: "assistant", content: [{ type: "text", text: "Calling.", cache_control: { type: "ephemeral" } }, { type: "tool_use", id: "t", name: "f", input: {}, cache_control: { type: "ephemeral" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "ok" }] },
+      { role: "assistant", content: [{ type: "text", text: "Done.", cache_control: { type: "ephemeral" } }] },
+    ],
+  }));
+  assert.deepEqual(parsed.request.tools, [{ name: "f", parameters: { type: "object" }, cacheControl: { type: "ephemeral", ttl: "1h" } }]);
+  assert.deepEqual(parsed.request.messages[1], { role: "assistant", content: "Calling.", toolCalls: [{ id: "t", name: "f", arguments: "{}" }] });
+  assert.deepEqual(parsed.warnings, [
+    "cache_control on assistant content was dropped: the gateway keeps cache breakpoints on system, user and tool_result blocks and on tools (mark the next user turn instead)",
+  ]);
+});
+
 interface BadCase {
   name: string;
   input: unknown;
@@ -296,6 +381,24 @@ const badCases: BadCase[] = [
     input: body({ tools: [{ type: "web_search_20250305", name: "web_search", input_schema: {} }] }),
     param: "tools[0].type",
     message: /only client tools/,
+  },
+  {
+    name: "cache_control of an unknown type",
+    input: body({ system: [{ type: "text", text: "x", cache_control: { type: "persistent" } }] }),
+    param: "system[0].cache_control",
+    message: /^Invalid value for 'system\[0\]\.cache_control': expected \{"type": "ephemeral"\}, optionally with "ttl": "5m" or "1h"\.$/,
+  },
+  {
+    name: "cache_control with an unknown ttl, deep in a user turn",
+    input: body({ messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", cache_control: { type: "ephemeral", ttl: "24h" } }] }] }),
+    param: "messages[0].content[0].cache_control",
+    message: /expected \{"type": "ephemeral"\}, optionally with "ttl": "5m" or "1h"/,
+  },
+  {
+    name: "cache_control with an unknown key, on a tool",
+    input: body({ tools: [{ name: "f", input_schema: {}, cache_control: { type: "ephemeral", scope: "global" } }] }),
+    param: "tools[0].cache_control",
+    message: /expected \{"type": "ephemeral"\}/,
   },
   { name: "a tool without input_schema", input: body({ tools: [{ name: "f" }] }), param: "tools[0].input_schema", message: /Missing required parameter: 'tools\[0\]\.input_schema'/ },
   { name: "unknown tool_choice", input: body({ tool_choice: { type: "sometimes" } }), param: "tool_choice.type", message: /expected one of auto, any, tool, none/ },

@@ -1,10 +1,13 @@
 import { GatewayError } from "../../core/errors.ts";
-import type { ChatRequest, ContentPart, Message, ReasoningEffort, ToolChoice } from "../../core/request.ts";
+import type { CacheControl, ChatRequest, ContentPart, Message, ReasoningEffort, ToolChoice } from "../../core/request.ts";
+import { toCoreCacheControl } from "./cache-control-schema.ts";
+import { markLastCacheable } from "./mark-last-cacheable.ts";
 import {
   messagesRequestSchema,
   type AnthropicImageBlock,
   type AnthropicMessage,
   type AnthropicMessagesRequest,
+  type AnthropicTextBlock,
 } from "./messages-request-schema.ts";
 import { effortForBudget } from "./thinking-budget.ts";
 import { zodToBadRequest } from "./zod-to-bad-request.ts";
@@ -24,7 +27,7 @@ export interface ParsedMessagesRequest {
 
 const KNOWN_KEYS = new Set([
   "model", "max_tokens", "messages", "system", "tools", "tool_choice", "stop_sequences", "temperature",
-  "top_p", "top_k", "metadata", "thinking", "output_config", "stream",
+  "top_p", "top_k", "metadata", "thinking", "output_config", "stream", "cache_control",
 ]);
 
 /** Text blocks that become one core text are joined by a line break, so words never run together. */
@@ -46,16 +49,17 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const b = parsed.data;
   const warnings: string[] = [];
   const messages: Message[] = [];
-  if (b.system !== undefined) messages.push({ role: "system", content: joinText(b.system) });
+  if (b.system !== undefined) messages.push(...systemMessages(b.system));
   for (const m of b.messages) messages.push(...mapMessage(m, warnings));
 
-  const request: ChatRequest = { model: b.model, messages, maxOutputTokens: b.max_tokens, stream: b.stream === true, extra: {} };
+  let request: ChatRequest = { model: b.model, messages, maxOutputTokens: b.max_tokens, stream: b.stream === true, extra: {} };
   if (b.tools) {
     request.tools = b.tools.map((t) => ({
       name: t.name,
       parameters: t.input_schema,
       ...(t.description !== undefined && { description: t.description }),
       ...(t.strict !== undefined && { strict: t.strict }),
+      ...cacheControlOf(t.cache_control),
     }));
   }
   if (b.tool_choice) {
@@ -70,6 +74,8 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const effort = reasoningEffortOf(b);
   if (effort !== undefined) request.reasoningEffort = effort;
   if (b.output_config?.format != null) request.responseFormat = { type: "json_schema", name: "output", schema: b.output_config.format.schema };
+  const automatic = toCoreCacheControl(b.cache_control);
+  if (automatic) request = markLastCacheable(request, automatic);
   const ignored = Object.keys(b).filter((key) => !KNOWN_KEYS.has(key));
   if (ignored.length > 0) warnings.push(`ignored parameter${ignored.length > 1 ? "s" : ""} the gateway does not map: ${ignored.join(", ")}`);
 
@@ -88,6 +94,23 @@ function joinText(content: string | readonly { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join(JOIN);
 }
 
+/** `{ cacheControl }` when the block carries a breakpoint, else nothing: for spreading. */
+function cacheControlOf(value: CacheControl | null | undefined): { cacheControl?: CacheControl } {
+  const cacheControl = toCoreCacheControl(value);
+  return cacheControl ? { cacheControl } : {};
+}
+
+/**
+ * A system prompt given as blocks becomes one core system message per block, so that each
+ * block's breakpoint stays where the client put it.
+ */
+function systemMessages(content: string | readonly AnthropicTextBlock[]): Message[] {
+  if (typeof content === "string") return [{ role: "system", content }];
+  return content.map((block) => ({ role: "system", content: block.text, ...cacheControlOf(block.cache_control) }));
+}
+
+const ASSISTANT_CACHE_CONTROL = "cache_control on assistant content was dropped: the gateway keeps cache breakpoints on system, user and tool_result blocks and on tools (mark the next user turn instead)";
+
 function imageUrl(block: AnthropicImageBlock): string {
   const source = block.source;
   return source.type === "base64" ? `data:${source.media_type};base64,${source.data}` : source.url;
@@ -101,7 +124,7 @@ function imageUrl(block: AnthropicImageBlock): string {
 function mapMessage(m: AnthropicMessage, warnings: string[]): Message[] {
   switch (m.role) {
     case "system":
-      return [{ role: "system", content: joinText(m.content) }];
+      return systemMessages(m.content);
     case "user": {
       if (typeof m.content === "string") return [{ role: "user", content: m.content }];
       const out: Message[] = [];
@@ -109,10 +132,10 @@ function mapMessage(m: AnthropicMessage, warnings: string[]): Message[] {
       for (const block of m.content) {
         switch (block.type) {
           case "text":
-            parts.push({ type: "text", text: block.text });
+            parts.push({ type: "text", text: block.text, ...cacheControlOf(block.cache_control) });
             break;
           case "image":
-            parts.push({ type: "image", url: imageUrl(block) });
+            parts.push({ type: "image", url: imageUrl(block), ...cacheControlOf(block.cache_control) });
             break;
           case "tool_result": {
             const content = block.content ?? "";
@@ -120,7 +143,9 @@ function mapMessage(m: AnthropicMessage, warnings: string[]): Message[] {
               warnings.push(`images in the result of tool call ${block.tool_use_id} were dropped: tool results carry text only`);
             }
             const text = typeof content === "string" ? content : joinText(content.filter((c) => c.type === "text"));
-            out.push({ role: "tool", toolCallId: block.tool_use_id, content: text });
+            // The result becomes one text, so a breakpoint on one of its blocks moves to its end.
+            const inner = typeof content === "string" ? undefined : content.findLast((c) => c.cache_control != null)?.cache_control;
+            out.push({ role: "tool", toolCallId: block.tool_use_id, content: text, ...cacheControlOf(block.cache_control ?? inner) });
             break;
           }
           default: {
@@ -130,7 +155,7 @@ function mapMessage(m: AnthropicMessage, warnings: string[]): Message[] {
         }
       }
       if (parts.length > 0 || out.length === 0) {
-        const textOnly = parts.every((p) => p.type === "text");
+        const textOnly = parts.every((p) => p.type === "text" && p.cacheControl === undefined);
         out.push({ role: "user", content: textOnly ? parts.map((p) => (p.type === "text" ? p.text : "")).join(JOIN) : parts });
       }
       return out;
@@ -140,6 +165,9 @@ function mapMessage(m: AnthropicMessage, warnings: string[]): Message[] {
       const texts: string[] = [];
       const reasoning: string[] = [];
       const toolCalls: { id: string; name: string; arguments: string }[] = [];
+      if (m.content.some((block) => "cache_control" in block && block.cache_control != null) && !warnings.includes(ASSISTANT_CACHE_CONTROL)) {
+        warnings.push(ASSISTANT_CACHE_CONTROL);
+      }
       for (const block of m.content) {
         switch (block.type) {
           case "text":

@@ -33,8 +33,9 @@ export function zodToBadRequest(error: z.ZodError): GatewayError {
 /**
  * A plain union (`content`: string or blocks) reports one issue per branch. The branch whose
  * type the input has holds the real problem, deeper down; that issue is reported instead.
+ * (The OpenAI codec's bodies have the same unions, so it uses this too.)
  */
-function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+export function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
   const matching = issue.errors.find((branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
   const inner = matching?.[0];

@@ -1,14 +1,22 @@
 import { z } from "zod";
+import { cacheControlSchema } from "../anthropic/cache-control-schema.ts";
 
 /**
  * The client's Chat Completions body, validated at the edge. Unknown top-level keys are kept
  * (they pass through to same-format upstreams); known keys must have the right types.
+ *
+ * `cache_control` is not OpenAI's: OpenRouter- and LiteLLM-style clients put Anthropic's prompt
+ * caching breakpoints on content parts, on whole messages, on tools (beside or inside
+ * `function`) and on the request itself. It is validated here and kept in the core request; only Anthropic upstreams get it.
  */
 
-const textPart = z.object({ type: z.literal("text"), text: z.string() });
+const cache = { cache_control: cacheControlSchema };
+
+const textPart = z.object({ type: z.literal("text"), text: z.string(), ...cache });
 const imagePart = z.object({
   type: z.literal("image_url"),
   image_url: z.object({ url: z.string(), detail: z.enum(["auto", "low", "high"]).optional() }),
+  ...cache,
 });
 const contentPart = z.discriminatedUnion("type", [textPart, imagePart]);
 
@@ -21,12 +29,13 @@ const toolCallSchema = z.object({
 const textContent = z.union([z.string(), z.array(textPart)]);
 
 const messageSchema = z.discriminatedUnion("role", [
-  z.object({ role: z.literal("system"), content: textContent, name: z.string().optional() }),
-  z.object({ role: z.literal("developer"), content: textContent, name: z.string().optional() }),
+  z.object({ role: z.literal("system"), content: textContent, name: z.string().optional(), ...cache }),
+  z.object({ role: z.literal("developer"), content: textContent, name: z.string().optional(), ...cache }),
   z.object({
     role: z.literal("user"),
     content: z.union([z.string(), z.array(contentPart)]),
     name: z.string().optional(),
+    ...cache,
   }),
   z.object({
     role: z.literal("assistant"),
@@ -35,8 +44,9 @@ const messageSchema = z.discriminatedUnion("role", [
     reasoning_content: z.string().nullish(),
     refusal: z.string().nullish(),
     name: z.string().optional(),
+    ...cache,
   }),
-  z.object({ role: z.literal("tool"), content: textContent, tool_call_id: z.string() }),
+  z.object({ role: z.literal("tool"), content: textContent, tool_call_id: z.string(), ...cache }),
 ]);
 
 const toolSchema = z.object({
@@ -46,7 +56,9 @@ const toolSchema = z.object({
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
+    ...cache,
   }),
+  ...cache,
 });
 
 const toolChoiceSchema = z.union([
@@ -87,7 +99,10 @@ export const chatRequestSchema = z.looseObject({
   reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   n: z.literal(1, { message: "only n = 1 is supported" }).nullish(),
+  /** OpenRouter's automatic caching: a breakpoint on the last cacheable block. */
+  cache_control: cacheControlSchema,
 });
 
 export type OpenAIChatRequest = z.output<typeof chatRequestSchema>;
 export type OpenAIChatMessage = z.output<typeof messageSchema>;
+export type OpenAITextPart = z.output<typeof textPart>;

@@ -126,6 +126,146 @@ test("messages keep their order", () => {
   assert.deepEqual(request.messages.map((m) => m.content), ["s", "u", "a", "u2"]);
 });
 
+const EPHEMERAL = { type: "ephemeral" } as const;
+const HOUR = { type: "ephemeral", ttl: "1h" } as const;
+
+interface CacheCase {
+  name: string;
+  message: Record<string, unknown>;
+  expected: Message[];
+}
+
+const cacheCases: CacheCase[] = [
+  {
+    name: "on user text and image parts; null is none",
+    message: {
+      role: "user",
+      content: [
+        { type: "text", text: "Read this.", cache_control: null },
+        { type: "image_url", image_url: { url: "https://example.com/a.png" }, cache_control: HOUR },
+        { type: "text", text: "Now answer.", cache_control: EPHEMERAL },
+      ],
+    },
+    expected: [{
+      role: "user",
+      content: [
+        { type: "text", text: "Read this." },
+        { type: "image", url: "https://example.com/a.png", cacheControl: HOUR },
+        { type: "text", text: "Now answer.", cacheControl: EPHEMERAL },
+      ],
+    }],
+  },
+  {
+    name: "on a user message with a string: it becomes one marked text part",
+    message: { role: "user", name: "ana", content: "Long document…", cache_control: EPHEMERAL },
+    expected: [{ role: "user", name: "ana", content: [{ type: "text", text: "Long document…", cacheControl: EPHEMERAL }] }],
+  },
+  {
+    name: "on a user message with parts: it marks the last part, unless that part has its own",
+    message: { role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b", cache_control: HOUR }], cache_control: EPHEMERAL },
+    expected: [{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b", cacheControl: HOUR }] }],
+  },
+  {
+    name: "on a user message with parts whose last part is unmarked",
+    message: { role: "user", content: [{ type: "text", text: "a", cache_control: HOUR }, { type: "text", text: "b" }], cache_control: EPHEMERAL },
+    expected: [{ role: "user", content: [{ type: "text", text: "a", cacheControl: HOUR }, { type: "text", text: "b", cacheControl: EPHEMERAL }] }],
+  },
+  {
+    name: "system parts are split after each breakpoint, each piece keeping its own",
+    message: {
+      role: "system",
+      content: [
+        { type: "text", text: "You are " },
+        { type: "text", text: "a helper.", cache_control: HOUR },
+        { type: "text", text: "<the whole book>", cache_control: EPHEMERAL },
+        { type: "text", text: "Be brief." },
+      ],
+    },
+    expected: [
+      { role: "system", content: "You are a helper.", cacheControl: HOUR },
+      { role: "system", content: "<the whole book>", cacheControl: EPHEMERAL },
+      { role: "system", content: "Be brief." },
+    ],
+  },
+  {
+    name: "on a developer message with a string",
+    message: { role: "developer", content: "Use JSON.", cache_control: EPHEMERAL },
+    expected: [{ role: "system", content: "Use JSON.", cacheControl: EPHEMERAL }],
+  },
+  {
+    name: "on a system message with parts: it marks the unmarked rest",
+    message: { role: "system", content: [{ type: "text", text: "a", cache_control: HOUR }, { type: "text", text: "b" }], cache_control: EPHEMERAL },
+    expected: [{ role: "system", content: "a", cacheControl: HOUR }, { role: "system", content: "b", cacheControl: EPHEMERAL }],
+  },
+  {
+    name: "on a tool message",
+    message: { role: "tool", tool_call_id: "call_1", content: "3 °C", cache_control: EPHEMERAL },
+    expected: [{ role: "tool", toolCallId: "call_1", content: "3 °C", cacheControl: EPHEMERAL }],
+  },
+  {
+    name: "on a tool message's part: the joined result carries it",
+    message: { role: "tool", tool_call_id: "call_1", content: [{ type: "text", text: "3", cache_control: HOUR }, { type: "text", text: " °C" }] },
+    expected: [{ role: "tool", toolCallId: "call_1", content: "3 °C", cacheControl: HOUR }],
+  },
+];
+
+for (const c of cacheCases) {
+  test(`cache_control: ${c.name}`, () => {
+    const { request, warnings } = parseChatRequest({ model: "m", messages: [c.message] });
+    assert.deepEqual(request.messages, c.expected);
+    assert.deepEqual(warnings, []);
+  });
+}
+
+test("cache_control on tools: beside `function` (LiteLLM's first choice) or inside it", () => {
+  const parameters = { type: "object", properties: {} };
+  const { request } = parseChatRequest(body({
+    tools: [
+      { type: "function", function: { name: "a", parameters } },
+      { type: "function", function: { name: "b", parameters, cache_control: HOUR } },
+      { type: "function", function: { name: "c", parameters, cache_control: HOUR }, cache_control: EPHEMERAL },
+    ],
+  }));
+  assert.deepEqual(request.tools, [
+    { name: "a", parameters },
+    { name: "b", parameters, cacheControl: HOUR },
+    { name: "c", parameters, cacheControl: EPHEMERAL },
+  ]);
+  assert.equal(Object.hasOwn(request.extra, "cache_control"), false);
+});
+
+test("a request-level cache_control (OpenRouter's automatic caching) marks the last user or tool message and never goes to extra", () => {
+  const { request, warnings } = parseChatRequest(body({
+    cache_control: HOUR,
+    messages: [{ role: "system", content: "s" }, USER, { role: "assistant", content: "prefill" }],
+  }));
+  assert.deepEqual(request.messages, [
+    { role: "system", content: "s" },
+    { role: "user", content: [{ type: "text", text: "hi", cacheControl: HOUR }] },
+    { role: "assistant", content: "prefill" },
+  ]);
+  assert.deepEqual(request.extra, {});
+  assert.deepEqual(warnings, []);
+  const err = rejection(body({ cache_control: { type: "auto" } }));
+  assert.equal(err.param, "cache_control");
+  assert.match(err.message, /^Invalid value for 'cache_control': expected \{"type": "ephemeral"\}/);
+});
+
+test("cache_control on assistant messages is dropped with one warning", () => {
+  const { request, warnings } = parseChatRequest(body({
+    messages: [
+      USER,
+      { role: "assistant", content: [{ type: "text", text: "x", cache_control: EPHEMERAL }] },
+      USER,
+      { role: "assistant", content: "y", cache_control: EPHEMERAL },
+    ],
+  }));
+  assert.deepEqual(request.messages.filter((m) => m.role === "assistant"), [{ role: "assistant", content: "x" }, { role: "assistant", content: "y" }]);
+  assert.deepEqual(warnings, [
+    "cache_control on assistant messages was dropped: the gateway keeps cache breakpoints on system, user and tool messages and on tools (mark the next user message instead)",
+  ]);
+});
+
 interface FieldCase {
   name: string;
   fields: Record<string, unknown>;
@@ -209,6 +349,7 @@ test("a minimal body maps to exactly the core request, nothing more", () => {
     requestedModel: "m",
     request: { model: "m", messages: [{ role: "user", content: "hi" }], stream: false, extra: {} },
     includeUsage: false,
+    warnings: [],
   });
 });
 
@@ -279,8 +420,44 @@ const badCases: BadCase[] = [
   {
     name: "image part in a system message",
     input: body({ messages: [{ role: "system", content: [{ type: "image_url", image_url: { url: "https://x" } }] }] }),
-    param: "messages[0].content",
-    message: /messages\[0\]\.content/,
+    param: "messages[0].content[0].type",
+    message: /^Invalid value for 'messages\[0\]\.content\[0\]\.type': .*expected "text"/,
+  },
+  {
+    name: "cache_control of an unknown type on a text part",
+    input: body({ messages: [{ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "persistent" } }] }] }),
+    param: "messages[0].content[0].cache_control",
+    message: /^Invalid value for 'messages\[0\]\.content\[0\]\.cache_control': expected \{"type": "ephemeral"\}, optionally with "ttl": "5m" or "1h"\.$/,
+  },
+  {
+    name: "cache_control as a string on a system part",
+    input: body({ messages: [{ role: "system", content: [{ type: "text", text: "x", cache_control: "ephemeral" }] }] }),
+    param: "messages[0].content[0].cache_control",
+    message: /expected \{"type": "ephemeral"\}/,
+  },
+  {
+    name: "cache_control with an unknown ttl on an image part",
+    input: body({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x" }, cache_control: { type: "ephemeral", ttl: "24h" } }] }] }),
+    param: "messages[0].content[0].cache_control",
+    message: /optionally with "ttl": "5m" or "1h"/,
+  },
+  {
+    name: "cache_control with an unknown key on a message",
+    input: body({ messages: [{ role: "tool", tool_call_id: "c", content: "x", cache_control: { type: "ephemeral", scope: "org" } }] }),
+    param: "messages[0].cache_control",
+    message: /expected \{"type": "ephemeral"\}/,
+  },
+  {
+    name: "cache_control inside a tool's function",
+    input: body({ tools: [{ type: "function", function: { name: "f", cache_control: { ttl: "1h" } } }] }),
+    param: "tools[0].function.cache_control",
+    message: /expected \{"type": "ephemeral"\}/,
+  },
+  {
+    name: "cache_control beside a tool's function",
+    input: body({ tools: [{ type: "function", function: { name: "f" }, cache_control: true }] }),
+    param: "tools[0].cache_control",
+    message: /expected \{"type": "ephemeral"\}/,
   },
   {
     name: "tool message without tool_call_id",

@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
-import type { ContentPart, ChatRequest, Message, ResponseFormat, ToolChoice } from "../../core/request.ts";
-import { chatRequestSchema, type OpenAIChatMessage, type OpenAIChatRequest } from "./chat-request-schema.ts";
+import type { CacheControl, ContentPart, ChatRequest, Message, ResponseFormat, ToolChoice } from "../../core/request.ts";
+import { toCoreCacheControl } from "../anthropic/cache-control-schema.ts";
+import { markLastCacheable } from "../anthropic/mark-last-cacheable.ts";
+import { unwrapUnion } from "../anthropic/zod-to-bad-request.ts";
+import { chatRequestSchema, type OpenAIChatMessage, type OpenAIChatRequest, type OpenAITextPart } from "./chat-request-schema.ts";
 
 /** What the OpenAI edge hands to dispatch: the core request plus what only the edge knows. */
 export interface ParsedChatRequest {
@@ -10,12 +13,14 @@ export interface ParsedChatRequest {
   request: ChatRequest;
   /** The client asked for a final usage chunk (`stream_options.include_usage`). */
   includeUsage: boolean;
+  /** What was dropped on the way into the core request, one sentence each. */
+  warnings: string[];
 }
 
 const KNOWN_KEYS = new Set([
   "model", "messages", "stream", "stream_options", "tools", "tool_choice", "parallel_tool_calls",
   "response_format", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "seed",
-  "user", "reasoning_effort", "metadata", "n",
+  "user", "reasoning_effort", "metadata", "n", "cache_control",
 ]);
 
 /** Validates a Chat Completions body (already JSON-parsed) and maps it to the core request. */
@@ -30,9 +35,10 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   for (const [key, value] of Object.entries(b)) {
     if (!KNOWN_KEYS.has(key)) extra[key] = value;
   }
-  const request: ChatRequest = {
+  const warnings: string[] = [];
+  let request: ChatRequest = {
     model: b.model,
-    messages: b.messages.map(mapMessage),
+    messages: b.messages.flatMap((m) => mapMessage(m, warnings)),
     stream: b.stream === true,
     extra,
   };
@@ -42,6 +48,8 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
       ...(t.function.description !== undefined && { description: t.function.description }),
       ...(t.function.parameters !== undefined && { parameters: t.function.parameters }),
       ...(t.function.strict != null && { strict: t.function.strict }),
+      // LiteLLM reads it beside `function` first, then inside it.
+      ...cacheControlOf(t.cache_control ?? t.function.cache_control),
     }));
   }
   if (b.tool_choice !== undefined) request.toolChoice = mapToolChoice(b.tool_choice);
@@ -56,45 +64,90 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (b.user !== undefined) request.user = b.user;
   if (b.reasoning_effort != null) request.reasoningEffort = b.reasoning_effort;
   if (b.metadata != null) request.metadata = b.metadata;
-  return { requestedModel: b.model, request, includeUsage: b.stream_options?.include_usage === true };
+  const automatic = toCoreCacheControl(b.cache_control);
+  if (automatic) request = markLastCacheable(request, automatic);
+  return { requestedModel: b.model, request, includeUsage: b.stream_options?.include_usage === true, warnings };
 }
 
 function joinText(content: string | { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join("");
 }
 
-function mapMessage(m: OpenAIChatMessage): Message {
+/** `{ cacheControl }` when there is a breakpoint, else nothing: for spreading. */
+function cacheControlOf(value: CacheControl | null | undefined): { cacheControl?: CacheControl } {
+  const cacheControl = toCoreCacheControl(value);
+  return cacheControl ? { cacheControl } : {};
+}
+
+const ASSISTANT_CACHE_CONTROL = "cache_control on assistant messages was dropped: the gateway keeps cache breakpoints on system, user and tool messages and on tools (mark the next user message instead)";
+
+/**
+ * One client message → core messages. A `cache_control` on the message itself marks its end,
+ * as on its last part.
+ */
+function mapMessage(m: OpenAIChatMessage, warnings: string[]): Message[] {
   switch (m.role) {
     case "system":
     case "developer":
-      return { role: "system", content: joinText(m.content) };
+      return systemMessages(m.content, m.cache_control);
     case "user": {
-      const content: string | ContentPart[] =
-        typeof m.content === "string"
-          ? m.content
-          : m.content.map((p): ContentPart =>
-              p.type === "text"
-                ? { type: "text", text: p.text }
-                : { type: "image", url: p.image_url.url, ...(p.image_url.detail && { detail: p.image_url.detail }) },
-            );
-      return { role: "user", content, ...(m.name !== undefined && { name: m.name }) };
+      if (typeof m.content === "string") {
+        const marked = cacheControlOf(m.cache_control);
+        const content: string | ContentPart[] = marked.cacheControl ? [{ type: "text", text: m.content, ...marked }] : m.content;
+        return [{ role: "user", content, ...(m.name !== undefined && { name: m.name }) }];
+      }
+      const last = m.content.length - 1;
+      const content = m.content.map((p, i): ContentPart => {
+        const marked = cacheControlOf(p.cache_control ?? (i === last ? m.cache_control : undefined));
+        return p.type === "text"
+          ? { type: "text", text: p.text, ...marked }
+          : { type: "image", url: p.image_url.url, ...(p.image_url.detail && { detail: p.image_url.detail }), ...marked };
+      });
+      return [{ role: "user", content, ...(m.name !== undefined && { name: m.name }) }];
     }
-    case "assistant":
-      return {
+    case "assistant": {
+      const parts = typeof m.content === "object" && m.content !== null ? m.content : [];
+      if ((m.cache_control != null || parts.some((p) => p.cache_control != null)) && !warnings.includes(ASSISTANT_CACHE_CONTROL)) {
+        warnings.push(ASSISTANT_CACHE_CONTROL);
+      }
+      return [{
         role: "assistant",
         content: m.content == null ? null : joinText(m.content),
         ...(m.tool_calls && {
           toolCalls: m.tool_calls.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
         }),
         ...(m.reasoning_content != null && { reasoning: m.reasoning_content }),
-      };
-    case "tool":
-      return { role: "tool", toolCallId: m.tool_call_id, content: joinText(m.content) };
+      }];
+    }
+    case "tool": {
+      // The result becomes one text, so a breakpoint on one of its parts moves to its end.
+      const inner = typeof m.content === "string" ? undefined : m.content.findLast((p) => p.cache_control != null)?.cache_control;
+      return [{ role: "tool", toolCallId: m.tool_call_id, content: joinText(m.content), ...cacheControlOf(m.cache_control ?? inner) }];
+    }
     default: {
       const never: never = m;
       return never;
     }
   }
+}
+
+/**
+ * System content parts are joined into one text, except at breakpoints: the parts up to each
+ * marked one become a system message that carries its breakpoint, so that it stays in place.
+ */
+function systemMessages(content: string | readonly OpenAITextPart[], messageCache: CacheControl | null | undefined): Message[] {
+  if (typeof content === "string") return [{ role: "system", content, ...cacheControlOf(messageCache) }];
+  const out: Message[] = [];
+  let texts: string[] = [];
+  for (const part of content) {
+    texts.push(part.text);
+    if (part.cache_control != null) {
+      out.push({ role: "system", content: texts.join(""), ...cacheControlOf(part.cache_control) });
+      texts = [];
+    }
+  }
+  if (texts.length > 0 || out.length === 0) out.push({ role: "system", content: texts.join(""), ...cacheControlOf(messageCache) });
+  return out;
 }
 
 function mapToolChoice(choice: NonNullable<OpenAIChatRequest["tool_choice"]>): ToolChoice {
@@ -125,7 +178,8 @@ function mapResponseFormat(format: NonNullable<OpenAIChatRequest["response_forma
 
 /** Turns the first validation issue into a message that says what to fix and where. */
 export function zodToBadRequest(error: z.ZodError): GatewayError {
-  const issue = error.issues[0];
+  const first = error.issues[0];
+  const issue = first && unwrapUnion(first);
   if (!issue) return new GatewayError("bad_request", "Invalid request body.");
   const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
   const param = path === "" ? undefined : path;
