@@ -4,6 +4,7 @@ import type { ChatResult } from "../../core/result.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage } from "./map-openai-usage.ts";
 import { firstIssue } from "../shared/first-issue.ts";
+import { isOpenAICompletion } from "./check-openai-shapes.ts";
 import { openAIChatCompletionSchema } from "./openai-schemas.ts";
 
 export interface ResponseContext {
@@ -16,12 +17,14 @@ export interface ResponseContext {
 
 /** A parsed Chat Completions body → core result; `openaiBody` keeps the body as it came. */
 export function mapOpenAIResponse(body: unknown, context: ResponseContext): ChatResult {
-  const parsed = openAIChatCompletionSchema.safeParse(body);
   const answered = `provider ${context.provider} answered with`;
-  if (!parsed.success) {
-    throw badResponse(context, `${answered} JSON that is not a chat completion (status ${context.status}): ${firstIssue(parsed.error)}`);
+  if (!isOpenAICompletion(body)) {
+    // The schema, run only on this failure path, says what is wrong.
+    const parsed = openAIChatCompletionSchema.safeParse(body);
+    const issue = parsed.success ? "unexpected shape" : firstIssue(parsed.error);
+    throw badResponse(context, `${answered} JSON that is not a chat completion (status ${context.status}): ${issue}`);
   }
-  const completion = parsed.data;
+  const completion = body;
   // n > 1 is not part of the core model: the first choice answers.
   const choice = completion.choices.find((c) => (c.index ?? 0) === 0) ?? completion.choices[0];
   if (!choice) throw badResponse(context, `${answered} a chat completion without choices (status ${context.status})`);

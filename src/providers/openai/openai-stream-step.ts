@@ -3,7 +3,7 @@ import type { StreamEvent } from "../../core/stream-event.ts";
 import { classifyOpenAIError } from "./classify-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage } from "./map-openai-usage.ts";
-import { checkOpenAIChunk } from "./check-openai-chunk.ts";
+import { checkOpenAIChunk } from "./check-openai-shapes.ts";
 import { openAIUsageSchema, type OpenAIChunk } from "./openai-schemas.ts";
 import { snippet } from "../shared/parse-upstream-json.ts";
 
