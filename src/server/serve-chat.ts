@@ -11,6 +11,7 @@ import { runChat } from "../dispatch/run-chat.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
 import { recordStreamAttempt, startChatStream, tapEvents, type CommittedStream } from "../dispatch/stream-chat.ts";
 import type { Target } from "../router/plan.ts";
+import { autoSignals } from "../router/auto-signals.ts";
 import { resolveModel } from "../router/resolve-model.ts";
 import { SSE_HEADERS } from "../wire/sse.ts";
 import { parseJsonBody, readBody } from "./read-body.ts";
@@ -98,7 +99,8 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       const parsed = codec.parse(body);
       if (parsed.warnings) draft.warnings.push(...parsed.warnings);
       draft.meta.reasoningEffort = parsed.request.reasoningEffort ?? null;
-      draft.plan = resolveModel(runtime.config, parsed.requestedModel, { taskType: hdrs.taskType, complexity: hdrs.complexity });
+      const signals = autoSignals(parsed.requestedModel, parsed.request, { taskType: hdrs.taskType, complexity: hdrs.complexity });
+      draft.plan = resolveModel(runtime.config, parsed.requestedModel, signals);
       const request = applyRouteSettings(runtime.config, draft.plan, parsed.request, draft.warnings);
       if (request.stream) {
         const stream = await startChatStream(draft, request, clientGone.signal);

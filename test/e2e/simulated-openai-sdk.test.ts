@@ -173,6 +173,25 @@ describe("openai SDK against the simulated providers", () => {
     assert.equal(r2.headers.get("x-switchyard-lane"), "cheap");
   });
 
+  it("classifies requests to model auto when no header says what they are, and receipts why", async () => {
+    const { response } = await gw.openai.chat.completions
+      .create({
+        model: "auto",
+        messages: [{ role: "user", content: "Write a TypeScript function that parses ISO dates, with unit tests.\n\n```ts\nexport function parse(s: string) {}\n```" }],
+      })
+      .withResponse();
+    assert.equal(response.headers.get("x-switchyard-route"), "general", "the task_type: code rule fired");
+    const receipt = await gw.receipt(response.headers.get("x-switchyard-request-id") ?? "");
+    assert.equal(receipt.taskType, "code");
+    assert.ok(receipt.complexity === "low" || receipt.complexity === "medium");
+    // A header overrides the classifier.
+    const { response: r2 } = await gw.openai.chat.completions
+      .create({ model: "auto", messages: [{ role: "user", content: "Write a TypeScript function." }] }, { headers: { "x-switchyard-task-type": "chat" } })
+      .withResponse();
+    assert.equal(r2.headers.get("x-switchyard-lane"), "cheap");
+    assert.equal((await gw.receipt(r2.headers.get("x-switchyard-request-id") ?? "")).taskType, "chat");
+  });
+
   it("clamps max_tokens to the route's cap with a warning", async () => {
     const { response } = await gw.openai.chat.completions
       .create({ model: "extraction", max_tokens: 4000, messages: [{ role: "user", content: "hi" }] })

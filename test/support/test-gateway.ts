@@ -79,5 +79,6 @@ routes:
 auto:
   rules:
     - { when: { complexity: high }, model: sim-frontier }
+    - { when: { task_type: code }, route: general }
     - { lane: cheap }
 `;
