@@ -67,6 +67,20 @@ export class ReceiptDraft {
     };
   }
 
+  /** Records a target's answered attempt: status 200, time to first byte = latency. */
+  recordAnswered(target: Target, latencyMs: number): void {
+    this.recordAttempt({
+      provider: target.provider,
+      model: target.modelId,
+      upstreamModel: target.upstreamModel,
+      status: 200,
+      errorKind: null,
+      errorMessage: null,
+      latencyMs,
+      ttftMs: latencyMs,
+    });
+  }
+
   recordAttempt(attempt: Attempt): void {
     this.attempts.push(attempt);
   }

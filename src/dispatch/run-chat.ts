@@ -20,17 +20,7 @@ export function runChat(draft: ReceiptDraft, request: ChatRequest, signal: Abort
       idleTimeoutMs: timeouts.idleMs,
       warn: draft.warnFor(target),
     });
-    const latencyMs = runtime.monotonicMs() - startedMs;
-    draft.recordAttempt({
-      provider: target.provider,
-      model: target.modelId,
-      upstreamModel: target.upstreamModel,
-      status: 200,
-      errorKind: null,
-      errorMessage: null,
-      latencyMs,
-      ttftMs: latencyMs,
-    });
+    draft.recordAnswered(target, runtime.monotonicMs() - startedMs);
     draft.ttftMs = draft.elapsedMs();
     draft.usage = result.usage;
     draft.upstreamModelReported = result.model;

@@ -21,17 +21,7 @@ export function runEmbeddings(draft: ReceiptDraft, request: EmbeddingRequest, si
       idleTimeoutMs: timeouts.idleMs,
       warn: draft.warnFor(target),
     });
-    const latencyMs = runtime.monotonicMs() - startedMs;
-    draft.recordAttempt({
-      provider: target.provider,
-      model: target.modelId,
-      upstreamModel,
-      status: 200,
-      errorKind: null,
-      errorMessage: null,
-      latencyMs,
-      ttftMs: latencyMs,
-    });
+    draft.recordAnswered(target, runtime.monotonicMs() - startedMs);
     draft.usage = { inputTokens: result.inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
     draft.upstreamModelReported = result.model;
     return result;

@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
@@ -6,7 +6,7 @@ import type { StreamBatch } from "../../core/stream-event.ts";
 import { firstIssue } from "../shared/first-issue.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
 import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
-import { startUpstreamCall, type UpstreamCall } from "../shared/upstream-call.ts";
+import { createUpstreamClient } from "../shared/upstream-client.ts";
 import { supportsNativeStructuredOutput, type StructuredOutputMode } from "./anthropic-model-support.ts";
 import { anthropicModelListSchema } from "./anthropic-schemas.ts";
 import { initialAnthropicStreamState } from "./anthropic-stream-step.ts";
@@ -51,8 +51,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
   const origin = base.origin;
   const basePath = base.pathname.replace(/\/+$/, "");
   const secrets = options.apiKey ? [options.apiKey] : [];
-  // undici's fetch is several times slower than a keep-alive Pool for a proxy's traffic (DESIGN.md §3).
-  const pool = new Pool(origin);
+  const upstream = createUpstreamClient({ provider: name, origin });
   const pathFor = (endpoint: string, query: Record<string, string> = {}): string => {
     const params = new URLSearchParams(base.search);
     for (const [key, value] of Object.entries(query)) params.set(key, value);
@@ -68,8 +67,9 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     "anthropic-version": options.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION,
     ...configured,
   };
+  /** Headers of a request with a JSON body (`listModels` drops the content type). */
   const headersFor = (accept: string, betas: readonly string[] = []): Record<string, string> => {
-    const headers: Record<string, string> = { accept, ...common };
+    const headers: Record<string, string> = { accept, "content-type": "application/json", ...common };
     if (betas.length > 0) {
       if (configuredBeta) delete headers[configuredBeta[0]];
       const flags = [...(configuredBeta ? configuredBeta[1].split(",").map((f) => f.trim()) : []), ...betas];
@@ -77,7 +77,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     }
     return headers;
   };
-  const listHeaders = headersFor("application/json");
+  const { "content-type": _json, ...listHeaders } = headersFor("application/json");
 
   const structuredOutputFor = (model: string): StructuredOutputMode => {
     const mode = options.structuredOutput ?? "auto";
@@ -98,21 +98,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     return mapped;
   };
 
-  const send = (call: UpstreamCall, init: { path: string; headers: Record<string, string>; body?: unknown }): Promise<Dispatcher.ResponseData> =>
-    pool.request({
-      origin,
-      path: init.path,
-      method: init.body === undefined ? "GET" : "POST",
-      headers: init.body === undefined ? init.headers : { ...init.headers, "content-type": "application/json" },
-      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      signal: call.signal,
-      // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-
-  const startCall = (signal: AbortSignal): UpstreamCall => startUpstreamCall({ provider: name, origin, clientSignal: signal });
-  const timeout = (message: string): GatewayError => new GatewayError("timeout", `${name}: ${message}`, { provider: name });
+  const { send, startCall, timeout } = upstream;
   const upstreamError = (status: number, body: unknown, headers: ResponseHeaders): GatewayError =>
     classifyAnthropicError({ provider: name, status, body, headers, secrets });
 
@@ -171,13 +157,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
       }
       call.disarm();
       const body = res.body;
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        call.dispose();
-        if (!body.destroyed && !body.readableEnded) body.destroy();
-      };
+      const release = upstream.releaser(call, body);
       const initialState = initialAnthropicStreamState({ provider: name, nowSeconds: Math.floor(Date.now() / 1000), jsonTool: mapped.jsonTool });
       return releasingIterable(readAnthropicStream({ body, call, initialState, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
     },
@@ -212,7 +192,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     },
 
     async close(): Promise<void> {
-      await pool.close();
+      await upstream.close();
     },
   };
 }

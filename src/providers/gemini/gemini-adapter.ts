@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { EmbeddingRequest, EmbeddingResult } from "../../core/embeddings.ts";
 import type { ChatRequest } from "../../core/request.ts";
@@ -7,7 +7,7 @@ import type { StreamBatch } from "../../core/stream-event.ts";
 import { firstIssue } from "../shared/first-issue.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
 import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
-import { startUpstreamCall, type UpstreamCall } from "../shared/upstream-call.ts";
+import { createUpstreamClient } from "../shared/upstream-client.ts";
 import { classifyGeminiError } from "./classify-gemini-error.ts";
 import { geminiModelListSchema } from "./gemini-schemas.ts";
 import { initialGeminiStreamState } from "./gemini-stream-step.ts";
@@ -46,8 +46,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
   // The SDK appends the API version itself; a base URL that already names one keeps it.
   const apiPath = /\/v1(alpha|beta)?\d*$/.test(trimmed) ? trimmed : `${trimmed}/v1beta`;
   const secrets = options.apiKey ? [options.apiKey] : [];
-  // undici's fetch is several times slower than a keep-alive Pool for a proxy's traffic (DESIGN.md §3).
-  const pool = new Pool(origin);
+  const upstream = createUpstreamClient({ provider: name, origin });
 
   /** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` and `models/x` stay as they are. */
   const modelPath = (model: string): string => (model.includes("/") ? model : `models/${model}`).split("/").map(encodeURIComponent).join("/");
@@ -71,21 +70,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
     list: headersFor("application/json", false),
   };
 
-  const send = (call: UpstreamCall, init: { path: string; headers: Record<string, string>; body?: unknown }): Promise<Dispatcher.ResponseData> =>
-    pool.request({
-      origin,
-      path: init.path,
-      method: init.body === undefined ? "GET" : "POST",
-      headers: init.headers,
-      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      signal: call.signal,
-      // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-
-  const startCall = (signal: AbortSignal): UpstreamCall => startUpstreamCall({ provider: name, origin, clientSignal: signal });
-  const timeout = (message: string): GatewayError => new GatewayError("timeout", `${name}: ${message}`, { provider: name });
+  const { send, startCall, timeout } = upstream;
   const upstreamError = (status: number, text: string, responseHeaders: ResponseHeaders): GatewayError =>
     classifyGeminiError({ provider: name, status, body: parseLoosely(text), headers: responseHeaders, secrets });
   /** A 200 whose body is an error object anyway (`{error}` or `[{error}]`). */
@@ -216,7 +201,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
     },
 
     async close(): Promise<void> {
-      await pool.close();
+      await upstream.close();
     },
   };
 }

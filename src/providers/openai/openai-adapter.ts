@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { EmbeddingRequest, EmbeddingResult } from "../../core/embeddings.ts";
 import type { ChatRequest } from "../../core/request.ts";
@@ -13,7 +13,7 @@ import { firstIssue } from "../shared/first-issue.ts";
 import { openAIModelListSchema } from "./openai-schemas.ts";
 import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
 import { readOpenAIStream } from "./read-openai-stream.ts";
-import { startUpstreamCall, type UpstreamCall } from "../shared/upstream-call.ts";
+import { createUpstreamClient } from "../shared/upstream-client.ts";
 import { headerValue, parseLoosely } from "../shared/http-values.ts";
 import { releasingIterable } from "../shared/releasing-iterable.ts";
 
@@ -43,8 +43,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
   const origin = base.origin;
   const basePath = base.pathname.replace(/\/+$/, "");
   const secrets = options.apiKey ? [options.apiKey] : [];
-  // undici's fetch is several times slower than a keep-alive Pool for a proxy's traffic (DESIGN.md §3).
-  const pool = new Pool(origin);
+  const upstream = createUpstreamClient({ provider: name, origin });
 
   const pathFor = (endpoint: string): string => {
     const query = new URLSearchParams(base.search);
@@ -67,22 +66,8 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     list: headersFor("application/json", false),
   };
 
-  const send = (call: UpstreamCall, init: { path: string; headers: Record<string, string>; body?: unknown }): Promise<Dispatcher.ResponseData> =>
-    pool.request({
-      origin,
-      path: init.path,
-      method: init.body === undefined ? "GET" : "POST",
-      headers: init.headers,
-      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      signal: call.signal,
-      // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+  const { send, startCall, timeout } = upstream;
 
-  const startCall = (signal: AbortSignal): UpstreamCall => startUpstreamCall({ provider: name, origin, clientSignal: signal });
-
-  const timeout = (message: string): GatewayError => new GatewayError("timeout", `${name}: ${message}`, { provider: name });
 
   const upstreamError = (status: number, text: string, headers: ResponseHeaders): GatewayError =>
     classifyOpenAIError({ provider: name, status, body: parseLoosely(text), headers, secrets });
@@ -147,13 +132,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       }
       call.disarm();
       const body = res.body;
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        call.dispose();
-        if (!body.destroyed && !body.readableEnded) body.destroy();
-      };
+      const release = upstream.releaser(call, body);
       return releasingIterable(readOpenAIStream({ provider: name, body, call, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
     },
 
@@ -200,7 +179,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     },
 
     async close(): Promise<void> {
-      await pool.close();
+      await upstream.close();
     },
   };
 }
