@@ -92,6 +92,8 @@ export function createAdapters(config: Config): Map<string, ProviderAdapter> {
   return adapters;
 }
 
+const MAX_REMEMBERED_PRICES = 10_000;
+
 /** Resolves every configured model's price once, so no request looks one up. */
 function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
   const prices = new Map<string, ResolvedPrice | null>();
@@ -101,9 +103,10 @@ function createPriceBook(config: Config): (target: Target) => ResolvedPrice | nu
   return (target) => {
     let price = prices.get(target.modelId);
     if (price === undefined) {
-      // `<provider>/<model>` targets: resolved on first use, then remembered.
+      // `<provider>/<model>` targets: resolved on first use, then remembered — a bounded number
+      // of them, since clients choose these names.
       price = resolvePrice({ modelId: target.modelId, upstreamModel: target.upstreamModel });
-      prices.set(target.modelId, price);
+      if (prices.size < MAX_REMEMBERED_PRICES) prices.set(target.modelId, price);
     }
     return price;
   };
@@ -128,7 +131,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     runtime,
     receipts: { get: (id) => writer.get(id), list: async (q) => { await writer.flush(); return store.list(q); } },
   });
-  const address = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
+  let address: AddressInfo;
+  try {
+    address = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
+  } catch (err) {
+    // A taken port: nothing was served, but the ledger thread and pools must not keep the process alive.
+    await writer.close();
+    await Promise.all([...adapters.values()].map((a) => a.close?.()));
+    throw err;
+  }
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {

@@ -14,7 +14,9 @@ export async function runStartCommand(opts: { config?: string; port?: number; ho
       ...(opts.host !== undefined && { host: opts.host }),
     });
   } catch (err) {
-    console.error(`switchyard: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    const inUse = err instanceof Error && (err as NodeJS.ErrnoException).code === "EADDRINUSE";
+    const hint = inUse ? " (another process listens there; choose another with --port or server.port)" : "";
+    console.error(`switchyard: cannot start: ${err instanceof Error ? err.message : String(err)}${hint}`);
     process.exit(1);
   }
   console.log(formatServeSummary({ url: gateway.url, config: loaded.config, source: loaded.source, description: loaded.description, ledgerPath: loaded.ledgerPath }));

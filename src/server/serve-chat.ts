@@ -138,17 +138,17 @@ function idHeaders(requestId: string, idHeader: string | undefined): Record<stri
 export function responseHeaders(draft: ReceiptDraft, idHeader?: string): Record<string, string> {
   const headers = idHeaders(draft.meta.requestId, idHeader);
   const plan = draft.plan;
-  if (plan?.route) headers["x-switchyard-route"] = plan.route;
-  if (plan?.lane) headers["x-switchyard-lane"] = plan.lane;
+  if (plan?.route) headers["x-switchyard-route"] = headerSafe(plan.route);
+  if (plan?.lane) headers["x-switchyard-lane"] = headerSafe(plan.lane);
   if (draft.target && draft.attempts.length > 0) {
-    headers["x-switchyard-model"] = draft.target.modelId;
-    headers["x-switchyard-provider"] = draft.target.provider;
+    headers["x-switchyard-model"] = headerSafe(draft.target.modelId);
+    headers["x-switchyard-provider"] = headerSafe(draft.target.provider);
     if (draft.runtime.isSimulated(draft.target.provider)) headers["x-switchyard-simulated"] = "true";
   }
   headers["x-switchyard-attempts"] = String(draft.attempts.length);
   headers["x-switchyard-cache"] = "miss";
   headers["x-switchyard-overhead-ms"] = draft.overheadMs().toFixed(2);
-  if (draft.warnings.length > 0) headers["x-switchyard-warning"] = draft.warnings.join("; ").replace(/[^\x20-\x7e]/g, "?");
+  if (draft.warnings.length > 0) headers["x-switchyard-warning"] = warningHeader(draft.warnings);
   return headers;
 }
 
@@ -165,8 +165,8 @@ interface ServeStreamOptions {
 async function serveStream({ draft, res, stream, encoder, idHeader, signal }: ServeStreamOptions): Promise<void> {
   // The committed attempt is counted in the headers even though it is recorded when it ends.
   const headers = responseHeaders(draft, idHeader);
-  headers["x-switchyard-model"] = stream.target.modelId;
-  headers["x-switchyard-provider"] = stream.target.provider;
+  headers["x-switchyard-model"] = headerSafe(stream.target.modelId);
+  headers["x-switchyard-provider"] = headerSafe(stream.target.provider);
   headers["x-switchyard-attempts"] = String(draft.attempts.length + 1);
   if (draft.runtime.isSimulated(stream.target.provider)) headers["x-switchyard-simulated"] = "true";
   res.writeHead(200, { ...SSE_HEADERS, ...headers });
@@ -238,3 +238,19 @@ function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", done, { once: true });
   });
 }
+
+/**
+ * A value that can go in a header: printable ASCII only. Config names and `<provider>/<model>`
+ * names (which clients choose) may hold anything; the receipt keeps them as they were.
+ */
+function headerSafe(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, "?");
+}
+
+/** Warnings as one header value: printable ASCII, bounded (the receipt keeps them all). */
+function warningHeader(warnings: readonly string[]): string {
+  const text = headerSafe(warnings.join("; "));
+  return text.length <= MAX_WARNING_HEADER ? text : `${text.slice(0, MAX_WARNING_HEADER - 40)}... (${warnings.length} warnings; see the receipt)`;
+}
+
+const MAX_WARNING_HEADER = 2000;

@@ -96,6 +96,14 @@ describe("bad input gets a clear OpenAI-shaped error and a receipt", () => {
     );
   });
 
+  it("a client-chosen <provider>/<model> name with characters a header cannot hold still gets a clean answer", async () => {
+    const r = await post(JSON.stringify({ model: "simulated/sim-mini-\u00e9t\u00e9\n", messages: [{ role: "user", content: "hi" }] }));
+    assert.equal(r.status, 404);
+    assert.match(r.body.error.message, /simulated provider simulated has no model/);
+    const receipt = await gw.receipt(r.requestId);
+    assert.equal(receipt.model, "simulated/sim-mini-\u00e9t\u00e9\n", "the receipt keeps the name as it was");
+  });
+
   it("an invalid x-switchyard-complexity header → 400", async () => {
     const r = await post(JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }] }), { "x-switchyard-complexity": "extreme" });
     assert.equal(r.status, 400);
