@@ -11,7 +11,7 @@ const EXPECTED = 'expected {"type": "ephemeral"}, optionally with "ttl": "5m" or
 /** Validates one `cache_control`, with one message that says what is accepted; `null` means none. */
 export const cacheControlSchema = z.custom<CacheControl>(isCacheControl, { message: EXPECTED }).nullish();
 
-function isCacheControl(value: unknown): value is CacheControl {
+export function isCacheControl(value: unknown): value is CacheControl {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const { type, ttl, ...rest } = value as Record<string, unknown>;
   return type === "ephemeral" && (ttl === undefined || ttl === "5m" || ttl === "1h") && Object.keys(rest).length === 0;

@@ -5,6 +5,7 @@ import { toCoreCacheControl } from "../anthropic/cache-control-schema.ts";
 import { markLastCacheable } from "../anthropic/mark-last-cacheable.ts";
 import { unwrapUnion } from "../anthropic/zod-to-bad-request.ts";
 import { chatRequestSchema, type OpenAIChatMessage, type OpenAIChatRequest, type OpenAITextPart } from "./chat-request-schema.ts";
+import { isPlainChatRequest } from "./check-chat-request.ts";
 
 /** What the OpenAI edge hands to dispatch: the core request plus what only the edge knows. */
 export interface ParsedChatRequest {
@@ -28,9 +29,9 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new GatewayError("bad_request", "The request body must be a JSON object with `model` and `messages`.");
   }
-  const parsed = chatRequestSchema.safeParse(body, { reportInput: true });
-  if (!parsed.success) throw zodToBadRequest(parsed.error);
-  const b = parsed.data;
+  // The hand-written check vouches for the common bodies (zod would return them as they are);
+  // anything else goes through zod, which accepts it or says what is wrong.
+  const b = isPlainChatRequest(body) ? body : parseWithZod(body);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(b)) {
     if (!KNOWN_KEYS.has(key)) extra[key] = value;
@@ -67,6 +68,12 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   const automatic = toCoreCacheControl(b.cache_control);
   if (automatic) request = markLastCacheable(request, automatic);
   return { requestedModel: b.model, request, includeUsage: b.stream_options?.include_usage === true, warnings };
+}
+
+function parseWithZod(body: unknown): OpenAIChatRequest {
+  const parsed = chatRequestSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) throw zodToBadRequest(parsed.error);
+  return parsed.data;
 }
 
 function joinText(content: string | { text: string }[]): string {
