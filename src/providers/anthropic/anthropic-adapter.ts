@@ -1,11 +1,9 @@
-import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import type { ChatResult } from "../../core/result.ts";
 import type { StreamBatch } from "../../core/stream-event.ts";
 import { firstIssue } from "../shared/first-issue.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
-import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
 import { createUpstreamClient } from "../shared/upstream-client.ts";
 import { supportsNativeStructuredOutput, type StructuredOutputMode } from "./anthropic-model-support.ts";
 import { anthropicModelListSchema } from "./anthropic-schemas.ts";
@@ -14,7 +12,6 @@ import { classifyAnthropicError } from "./classify-anthropic-error.ts";
 import { mapAnthropicRequest, type MappedAnthropicRequest } from "./map-anthropic-request.ts";
 import { mapAnthropicResponse } from "./map-anthropic-response.ts";
 import { readAnthropicStream } from "./read-anthropic-stream.ts";
-import { headerValue, parseLoosely } from "../shared/http-values.ts";
 import { releasingIterable } from "../shared/releasing-iterable.ts";
 
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
@@ -42,8 +39,6 @@ export interface AnthropicAdapterOptions {
   structuredOutput?: "auto" | StructuredOutputMode;
 }
 
-type ResponseHeaders = Dispatcher.ResponseData["headers"];
-
 /** An adapter for Anthropic's Messages API (and servers that speak it). */
 export function createAnthropicAdapter(options: AnthropicAdapterOptions): ProviderAdapter {
   const { name } = options;
@@ -51,7 +46,16 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
   const origin = base.origin;
   const basePath = base.pathname.replace(/\/+$/, "");
   const secrets = options.apiKey ? [options.apiKey] : [];
-  const upstream = createUpstreamClient({ provider: name, origin });
+  const upstream = createUpstreamClient({
+    provider: name,
+    origin,
+    errors: {
+      status: (status, body, responseHeaders) => classifyAnthropicError({ provider: name, status, body, headers: responseHeaders, secrets }),
+      // An error object is an error even under status 200.
+      inBody: (json, status, responseHeaders) =>
+        isRecord(json) && json["type"] === "error" ? classifyAnthropicError({ provider: name, status, body: json, headers: responseHeaders, secrets }) : null,
+    },
+  });
   const pathFor = (endpoint: string, query: Record<string, string> = {}): string => {
     const params = new URLSearchParams(base.search);
     for (const [key, value] of Object.entries(query)) params.set(key, value);
@@ -98,30 +102,15 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     return mapped;
   };
 
-  const { send, startCall, timeout } = upstream;
-  const upstreamError = (status: number, body: unknown, headers: ResponseHeaders): GatewayError =>
-    classifyAnthropicError({ provider: name, status, body, headers, secrets });
-
-  /** A JSON body the upstream sent: the value, or the error it describes (an error object even under status 200). */
-  const readJson = async (res: Dispatcher.ResponseData): Promise<unknown> => {
-    const text = await res.body.text();
-    if (res.statusCode >= 300) throw upstreamError(res.statusCode, parseLoosely(text), res.headers);
-    const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType: headerValue(res.headers["content-type"]), text });
-    if (isRecord(json) && json["type"] === "error") throw upstreamError(res.statusCode, json, res.headers);
-    return json;
-  };
-
   return {
     name,
     type: "anthropic",
 
     async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
       const mapped = prepare({ ...request, stream: false }, callOptions);
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no complete answer within ${callOptions.timeoutMs} ms`));
-      try {
-        const res = await send(call, { path: messagesPath, headers: headersFor("application/json", mapped.betas), body: mapped.body });
-        const json = await readJson(res);
+      return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
+        const res = await upstream.send(call, { path: messagesPath, headers: headersFor("application/json", mapped.betas), body: mapped.body });
+        const { json } = await upstream.readJson(res);
         return mapAnthropicResponse(json, {
           provider: name,
           status: res.statusCode,
@@ -129,50 +118,29 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
           nowSeconds: Math.floor(Date.now() / 1000),
           jsonTool: mapped.jsonTool,
         });
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamBatch>> {
       const mapped = prepare({ ...request, stream: true }, callOptions);
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no response headers within ${callOptions.timeoutMs} ms`));
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await send(call, { path: messagesPath, headers: headersFor("text/event-stream", mapped.betas), body: mapped.body });
-        const contentType = headerValue(res.headers["content-type"]) ?? "";
-        if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
-          await readJson(res);
-          throw new GatewayError("bad_response", `provider ${name} answered with JSON, not an event stream (status ${res.statusCode})`, {
-            provider: name,
-            upstreamStatus: res.statusCode,
-          });
-        }
-      } catch (err) {
-        call.dispose();
-        throw call.errorFrom(err);
-      }
-      call.disarm();
-      const body = res.body;
-      const release = upstream.releaser(call, body);
+      const { call, body, release } = await upstream.openStream(callOptions.signal, callOptions.timeoutMs, {
+        path: messagesPath,
+        headers: headersFor("text/event-stream", mapped.betas),
+        body: mapped.body,
+      });
       const initialState = initialAnthropicStreamState({ provider: name, nowSeconds: Math.floor(Date.now() / 1000), jsonTool: mapped.jsonTool });
       return releasingIterable(readAnthropicStream({ body, call, initialState, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
     },
 
     async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
-      const call = startCall(signal);
-      call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
-      const ids: string[] = [];
-      try {
+      return upstream.run(signal, { ms: LIST_MODELS_TIMEOUT_MS, what: "model list" }, async (call) => {
+        const ids: string[] = [];
         // https://docs.claude.com/en/api/models-list: pages of `data`, continued from `last_id`.
         let after: string | undefined;
         for (let page = 0; page < MAX_MODEL_PAGES; page++) {
           const query: Record<string, string> = { limit: "1000", ...(after !== undefined && { after_id: after }) };
-          const res = await send(call, { path: pathFor("models", query), headers: listHeaders });
-          const parsed = anthropicModelListSchema.safeParse(await readJson(res));
+          const res = await upstream.send(call, { path: pathFor("models", query), headers: listHeaders });
+          const parsed = anthropicModelListSchema.safeParse((await upstream.readJson(res)).json);
           if (!parsed.success) {
             throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {
               provider: name,
@@ -184,11 +152,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
           if (parsed.data.has_more !== true || after === undefined) break;
         }
         return ids;
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { EmbeddingRequest, EmbeddingResult } from "../../core/embeddings.ts";
 import type { ChatRequest } from "../../core/request.ts";
@@ -6,7 +5,6 @@ import type { ChatResult } from "../../core/result.ts";
 import type { StreamBatch } from "../../core/stream-event.ts";
 import { firstIssue } from "../shared/first-issue.ts";
 import type { CallOptions, ProviderAdapter } from "../provider.ts";
-import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
 import { createUpstreamClient } from "../shared/upstream-client.ts";
 import { classifyGeminiError } from "./classify-gemini-error.ts";
 import { geminiModelListSchema } from "./gemini-schemas.ts";
@@ -16,7 +14,6 @@ import { mapGeminiRequest } from "./map-gemini-request.ts";
 import { mapGeminiResponse } from "./map-gemini-response.ts";
 import { readGeminiStream } from "./read-gemini-stream.ts";
 import { releasingIterable } from "../shared/releasing-iterable.ts";
-import { headerValue, parseLoosely } from "../shared/http-values.ts";
 
 export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
 /** listModels gets only a signal; this bounds it when the caller sets no deadline. */
@@ -35,8 +32,6 @@ export interface GeminiAdapterOptions {
   headers?: Record<string, string>;
 }
 
-type ResponseHeaders = Dispatcher.ResponseData["headers"];
-
 /** An adapter for the Gemini API (generateContent / streamGenerateContent). */
 export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
   const { name } = options;
@@ -46,7 +41,20 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
   // The SDK appends the API version itself; a base URL that already names one keeps it.
   const apiPath = /\/v1(alpha|beta)?\d*$/.test(trimmed) ? trimmed : `${trimmed}/v1beta`;
   const secrets = options.apiKey ? [options.apiKey] : [];
-  const upstream = createUpstreamClient({ provider: name, origin });
+  const upstream = createUpstreamClient({
+    provider: name,
+    origin,
+    errors: {
+      status: (status, body, responseHeaders) => classifyGeminiError({ provider: name, status, body, headers: responseHeaders, secrets }),
+      /** A 200 whose body is an error object anyway (`{error}` or `[{error}]`). */
+      inBody: (json, status, responseHeaders) => {
+        const first = Array.isArray(json) ? json[0] : json;
+        return isRecord(first) && first["error"] != null && !("candidates" in first)
+          ? classifyGeminiError({ provider: name, status, body: json, headers: responseHeaders, secrets })
+          : null;
+      },
+    },
+  });
 
   /** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` and `models/x` stay as they are. */
   const modelPath = (model: string): string => (model.includes("/") ? model : `models/${model}`).split("/").map(encodeURIComponent).join("/");
@@ -70,16 +78,6 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
     list: headersFor("application/json", false),
   };
 
-  const { send, startCall, timeout } = upstream;
-  const upstreamError = (status: number, text: string, responseHeaders: ResponseHeaders): GatewayError =>
-    classifyGeminiError({ provider: name, status, body: parseLoosely(text), headers: responseHeaders, secrets });
-  /** A 200 whose body is an error object anyway (`{error}` or `[{error}]`). */
-  const errorInBody = (json: unknown, status: number, responseHeaders: ResponseHeaders): GatewayError | null => {
-    const first = Array.isArray(json) ? json[0] : json;
-    return isRecord(first) && first["error"] != null && !("candidates" in first)
-      ? classifyGeminiError({ provider: name, status, body: json, headers: responseHeaders, secrets })
-      : null;
-  };
   /** Maps before any I/O, so a request Gemini cannot express fails without a call. */
   const mapRequest = (request: ChatRequest, callOptions: CallOptions): Record<string, unknown> => {
     const { body, warnings } = mapGeminiRequest(request, name);
@@ -94,94 +92,41 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
 
     async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
       const body = mapRequest(request, callOptions);
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no complete answer within ${callOptions.timeoutMs} ms`));
-      try {
-        const res = await send(call, { path: paths.generate(request.model), headers: headers.json, body });
-        const text = await res.body.text();
-        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-        const contentType = headerValue(res.headers["content-type"]);
-        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
-        const failure = errorInBody(json, res.statusCode, res.headers);
-        if (failure) throw failure;
+      return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
+        const res = await upstream.send(call, { path: paths.generate(request.model), headers: headers.json, body });
+        const { json } = await upstream.readJson(res);
         return mapGeminiResponse(json, { provider: name, status: res.statusCode, requestModel: request.model, nowSeconds: nowSeconds() });
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async embed(request: EmbeddingRequest, callOptions: CallOptions): Promise<EmbeddingResult> {
       const warn = callOptions.warn ?? (() => undefined);
       const body = mapGeminiEmbeddingsRequest(request, { provider: name, modelPath: decodeURIComponent(modelPath(request.model)), warn });
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no embeddings within ${callOptions.timeoutMs} ms`));
-      try {
-        const res = await send(call, { path: paths.embed(request.model), headers: headers.json, body });
-        const text = await res.body.text();
-        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-        const contentType = headerValue(res.headers["content-type"]);
-        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
-        const failure = errorInBody(json, res.statusCode, res.headers);
-        if (failure) throw failure;
+      return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "embeddings" }, async (call) => {
+        const res = await upstream.send(call, { path: paths.embed(request.model), headers: headers.json, body });
+        const { json } = await upstream.readJson(res);
         return mapGeminiEmbeddingsResponse(json, { provider: name, request, warn });
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamBatch>> {
       const body = mapRequest(request, callOptions);
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no response headers within ${callOptions.timeoutMs} ms`));
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await send(call, { path: paths.stream(request.model), headers: headers.stream, body });
-        const contentType = headerValue(res.headers["content-type"]) ?? "";
-        if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
-          const text = await res.body.text();
-          if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-          const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
-          throw (
-            errorInBody(json, res.statusCode, res.headers) ??
-            new GatewayError("bad_response", `provider ${name} answered with JSON, not an event stream (status ${res.statusCode})`, {
-              provider: name,
-              upstreamStatus: res.statusCode,
-            })
-          );
-        }
-      } catch (err) {
-        call.dispose();
-        throw call.errorFrom(err);
-      }
-      call.disarm();
-      const stream = res.body;
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        call.dispose();
-        if (!stream.destroyed && !stream.readableEnded) stream.destroy();
-      };
+      const stream = await upstream.openStream(callOptions.signal, callOptions.timeoutMs, { path: paths.stream(request.model), headers: headers.stream, body });
       const initialState = initialGeminiStreamState({ provider: name, requestModel: request.model, nowSeconds: nowSeconds() });
-      return releasingIterable(readGeminiStream({ provider: name, body: stream, call, initialState, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
+      return releasingIterable(
+        readGeminiStream({ provider: name, body: stream.body, call: stream.call, initialState, idleTimeoutMs: callOptions.idleTimeoutMs, release: stream.release }),
+        stream.release,
+      );
     },
 
     async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
-      const call = startCall(signal);
-      call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
-      const ids: string[] = [];
-      try {
+      return upstream.run(signal, { ms: LIST_MODELS_TIMEOUT_MS, what: "model list" }, async (call) => {
+        const ids: string[] = [];
         let pageToken: string | undefined;
         for (let page = 0; page < MAX_MODEL_PAGES; page++) {
-          const res = await send(call, { path: paths.models(pageToken), headers: headers.list });
-          const text = await res.body.text();
-          if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-          const contentType = headerValue(res.headers["content-type"]);
-          const parsed = geminiModelListSchema.safeParse(parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text }));
+          const res = await upstream.send(call, { path: paths.models(pageToken), headers: headers.list });
+          const { json } = await upstream.readJson(res, { errorInBody: false });
+          const parsed = geminiModelListSchema.safeParse(json);
           if (!parsed.success) {
             throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {
               provider: name,
@@ -193,11 +138,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
           if (!pageToken) break;
         }
         return ids;
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async close(): Promise<void> {

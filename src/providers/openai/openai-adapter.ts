@@ -1,4 +1,3 @@
-import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import type { EmbeddingRequest, EmbeddingResult } from "../../core/embeddings.ts";
 import type { ChatRequest } from "../../core/request.ts";
@@ -11,10 +10,8 @@ import { mapOpenAIRequest, type OpenAIAdapterType } from "./map-openai-request.t
 import { mapOpenAIResponse } from "./map-openai-response.ts";
 import { firstIssue } from "../shared/first-issue.ts";
 import { openAIModelListSchema } from "./openai-schemas.ts";
-import { parseUpstreamJson } from "../shared/parse-upstream-json.ts";
 import { readOpenAIStream } from "./read-openai-stream.ts";
 import { createUpstreamClient } from "../shared/upstream-client.ts";
-import { headerValue, parseLoosely } from "../shared/http-values.ts";
 import { releasingIterable } from "../shared/releasing-iterable.ts";
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -34,8 +31,6 @@ export interface OpenAIAdapterOptions {
   apiVersion?: string;
 }
 
-type ResponseHeaders = Dispatcher.ResponseData["headers"];
-
 /** An adapter for OpenAI and any Chat Completions server (DeepSeek, vLLM, Ollama, Groq, Azure…). */
 export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdapter {
   const { name, type } = options;
@@ -43,7 +38,18 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
   const origin = base.origin;
   const basePath = base.pathname.replace(/\/+$/, "");
   const secrets = options.apiKey ? [options.apiKey] : [];
-  const upstream = createUpstreamClient({ provider: name, origin });
+  const upstream = createUpstreamClient({
+    provider: name,
+    origin,
+    errors: {
+      status: (status, body, responseHeaders) => classifyOpenAIError({ provider: name, status, body, headers: responseHeaders, secrets }),
+      // A successful status with a JSON body that still is an error object (some compatible servers do this).
+      inBody: (json, status, responseHeaders) =>
+        isRecord(json) && json["error"] != null && !("choices" in json)
+          ? classifyOpenAIError({ provider: name, status, body: json, headers: responseHeaders, secrets })
+          : null,
+    },
+  });
 
   const pathFor = (endpoint: string): string => {
     const query = new URLSearchParams(base.search);
@@ -66,33 +72,14 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     list: headersFor("application/json", false),
   };
 
-  const { send, startCall, timeout } = upstream;
-
-
-  const upstreamError = (status: number, text: string, headers: ResponseHeaders): GatewayError =>
-    classifyOpenAIError({ provider: name, status, body: parseLoosely(text), headers, secrets });
-
-  /** A successful status with a JSON body that still is an error object (some compatible servers do this). */
-  const errorInBody = (json: unknown, status: number, headers: ResponseHeaders): GatewayError | null =>
-    isRecord(json) && json["error"] != null && !("choices" in json)
-      ? classifyOpenAIError({ provider: name, status, body: json, headers, secrets })
-      : null;
-
   return {
     name,
     type,
 
     async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no complete answer within ${callOptions.timeoutMs} ms`));
-      try {
-        const res = await send(call, { path: paths.chat, headers: headers.json, body: mapOpenAIRequest({ ...request, stream: false }, type) });
-        const text = await res.body.text();
-        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-        const contentType = headerValue(res.headers["content-type"]);
-        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
-        const failure = errorInBody(json, res.statusCode, res.headers);
-        if (failure) throw failure;
+      return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
+        const res = await upstream.send(call, { path: paths.chat, headers: headers.json, body: mapOpenAIRequest({ ...request, stream: false }, type) });
+        const { json, text } = await upstream.readJson(res);
         const result = mapOpenAIResponse(json, {
           provider: name,
           status: res.statusCode,
@@ -100,70 +87,31 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
           nowSeconds: Math.floor(Date.now() / 1000),
         });
         return { ...result, openaiText: text };
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async chatStream(request: ChatRequest, callOptions: CallOptions): Promise<AsyncIterable<StreamBatch>> {
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no response headers within ${callOptions.timeoutMs} ms`));
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await send(call, { path: paths.chat, headers: headers.stream, body: mapOpenAIRequest({ ...request, stream: true }, type) });
-        const contentType = headerValue(res.headers["content-type"]) ?? "";
-        if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
-          const text = await res.body.text();
-          if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-          const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
-          throw (
-            errorInBody(json, res.statusCode, res.headers) ??
-            new GatewayError("bad_response", `provider ${name} answered with JSON, not an event stream (status ${res.statusCode})`, {
-              provider: name,
-              upstreamStatus: res.statusCode,
-            })
-          );
-        }
-      } catch (err) {
-        call.dispose();
-        throw call.errorFrom(err);
-      }
-      call.disarm();
-      const body = res.body;
-      const release = upstream.releaser(call, body);
+      const { call, body, release } = await upstream.openStream(callOptions.signal, callOptions.timeoutMs, {
+        path: paths.chat,
+        headers: headers.stream,
+        body: mapOpenAIRequest({ ...request, stream: true }, type),
+      });
       return releasingIterable(readOpenAIStream({ provider: name, body, call, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
     },
 
     async embed(request: EmbeddingRequest, callOptions: CallOptions): Promise<EmbeddingResult> {
-      const call = startCall(callOptions.signal);
-      call.arm(callOptions.timeoutMs, () => timeout(`no embeddings within ${callOptions.timeoutMs} ms`));
-      try {
-        const res = await send(call, { path: paths.embeddings, headers: headers.json, body: mapOpenAIEmbeddingsRequest(request) });
-        const text = await res.body.text();
-        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-        const contentType = headerValue(res.headers["content-type"]);
-        const json = parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text });
-        const failure = errorInBody(json, res.statusCode, res.headers);
-        if (failure) throw failure;
+      return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "embeddings" }, async (call) => {
+        const res = await upstream.send(call, { path: paths.embeddings, headers: headers.json, body: mapOpenAIEmbeddingsRequest(request) });
+        const { json, text } = await upstream.readJson(res);
         return mapOpenAIEmbeddingsResponse(json, { provider: name, requestModel: request.model, text });
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
-      const call = startCall(signal);
-      call.arm(LIST_MODELS_TIMEOUT_MS, () => timeout(`no model list within ${LIST_MODELS_TIMEOUT_MS} ms`));
-      try {
-        const res = await send(call, { path: paths.models, headers: headers.list });
-        const text = await res.body.text();
-        if (res.statusCode >= 300) throw upstreamError(res.statusCode, text, res.headers);
-        const contentType = headerValue(res.headers["content-type"]);
-        const parsed = openAIModelListSchema.safeParse(parseUpstreamJson({ provider: name, status: res.statusCode, contentType, text }));
+      return upstream.run(signal, { ms: LIST_MODELS_TIMEOUT_MS, what: "model list" }, async (call) => {
+        const res = await upstream.send(call, { path: paths.models, headers: headers.list });
+        const { json } = await upstream.readJson(res, { errorInBody: false });
+        const parsed = openAIModelListSchema.safeParse(json);
         if (!parsed.success) {
           throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {
             provider: name,
@@ -171,11 +119,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
           });
         }
         return parsed.data.data.map((m) => m.id);
-      } catch (err) {
-        throw call.errorFrom(err);
-      } finally {
-        call.dispose();
-      }
+      });
     },
 
     async close(): Promise<void> {
