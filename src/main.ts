@@ -1,3 +1,5 @@
+import { deploymentsOf } from "./config/deployments.ts";
+import { createDeploymentHealth } from "./state/deployment-health.ts";
 import type { AddressInfo } from "node:net";
 import type { Config, ProviderConfig } from "./config/schema.ts";
 import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
@@ -82,7 +84,7 @@ export function createAdapters(config: Config): Map<string, ProviderAdapter> {
     const adapter = createAdapter(name, p);
     if (adapter) {
       adapters.set(name, adapter);
-    } else if (Object.values(config.models).some((m) => m.provider === name)) {
+    } else if (Object.entries(config.models).some(([id, m]) => deploymentsOf(id, m).some((d) => d.provider === name))) {
       throw new GatewayError(
         "bad_request",
         `providers.${name}: provider type '${p.type}' is not available in this version of Switchyard; remove the models that use it or point them at an openai / openai-compatible provider.`,
@@ -97,16 +99,20 @@ const MAX_REMEMBERED_PRICES = 10_000;
 /** Resolves every configured model's price once, so no request looks one up. */
 function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
   const prices = new Map<string, ResolvedPrice | null>();
+  const key = (modelId: string, provider: string): string => `${modelId}\u0000${provider}`;
   for (const [id, m] of Object.entries(config.models)) {
-    prices.set(id, resolvePrice({ modelId: id, upstreamModel: m.upstream ?? id, ...(m.price !== undefined && { configured: m.price }) }));
+    for (const d of deploymentsOf(id, m)) {
+      prices.set(key(id, d.provider), resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
+    }
   }
   return (target) => {
-    let price = prices.get(target.modelId);
+    const k = key(target.modelId, target.provider);
+    let price = prices.get(k);
     if (price === undefined) {
       // `<provider>/<model>` targets: resolved on first use, then remembered — a bounded number
       // of them, since clients choose these names.
       price = resolvePrice({ modelId: target.modelId, upstreamModel: target.upstreamModel });
-      if (prices.size < MAX_REMEMBERED_PRICES) prices.set(target.modelId, price);
+      if (prices.size < MAX_REMEMBERED_PRICES) prices.set(k, price);
     }
     return price;
   };
@@ -126,6 +132,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     monotonicMs: () => performance.now(),
     wallClockMs: () => Date.now(),
     isSimulated: (provider) => simulated.has(provider),
+    health: createDeploymentHealth(config, () => performance.now()),
+    random: Math.random,
   };
   const server = createGatewayServer({
     runtime,

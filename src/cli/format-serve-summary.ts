@@ -1,3 +1,4 @@
+import { deploymentsOf } from "../config/deployments.ts";
 import type { Config } from "../config/schema.ts";
 
 /** The start banner: where it listens and what it serves. */
@@ -12,8 +13,9 @@ export function formatServeSummary(opts: { url: string; config: Config; source: 
   }
   lines.push("models:");
   for (const [id, m] of Object.entries(config.models)) {
-    const upstream = m.upstream && m.upstream !== id ? ` → ${m.upstream}` : "";
-    lines.push(`  ${id.padEnd(22)} ${m.provider}${upstream}${isSim(m.provider) ? "  [simulated]" : ""}`);
+    const places = deploymentsOf(id, m).map((d) => `${d.provider}${d.upstream !== id ? ` → ${d.upstream}` : ""}${isSim(d.provider) ? "  [simulated]" : ""}`);
+    const balance = places.length > 1 ? `  (${m.balance ?? "weighted"}: ${places.join(" | ")})` : (places[0] ?? "");
+    lines.push(`  ${id.padEnd(22)} ${balance}`);
   }
   const aliases = Object.entries(config.aliases);
   if (aliases.length > 0) lines.push(`aliases: ${aliases.map(([a, t]) => `${a} → ${t}`).join(", ")}`);

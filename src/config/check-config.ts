@@ -1,3 +1,4 @@
+import { deploymentsOf } from "./deployments.ts";
 import { closestIds } from "./closest-ids.ts";
 import { ConfigError, formatIssue, formatPath } from "./config-issue.ts";
 import type { ConfigIssue, PathSegment } from "./config-issue.ts";
@@ -99,8 +100,10 @@ function upstreamIdsByProvider(loaded: LoadedConfig): Map<string, ConfiguredId[]
   };
   const at = (path: PathSegment[]): { path: string; line: number | null } => ({ path: formatPath(path), line: loaded.lineOf(path) });
   for (const [id, model] of Object.entries(config.models)) {
-    const path = model.upstream !== undefined ? ["models", id, "upstream"] : ["models", id];
-    add(model.provider, { model: id, upstream: model.upstream ?? id, ...at(path) });
+    deploymentsOf(id, model).forEach((d, i) => {
+      const path = model.deployments !== undefined ? ["models", id, "deployments", i] : model.upstream !== undefined ? ["models", id, "upstream"] : ["models", id];
+      add(d.provider, { model: id, upstream: d.upstream, ...at(path) });
+    });
   }
   const isName = (ref: string): boolean => Object.hasOwn(config.aliases, ref) || Object.hasOwn(config.routes, ref) || Object.hasOwn(config.models, ref);
   const direct = (ref: string | undefined, path: PathSegment[]): void => {

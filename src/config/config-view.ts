@@ -7,7 +7,7 @@ export interface ConfigView {
   /** Top-level keys present in the file. */
   sections: Set<string>;
   providers: Map<string, { type: string | undefined; simulatedOnly: string[] }>;
-  models: Map<string, { provider: string | undefined; upstream: string | undefined }>;
+  models: Map<string, { provider: string | undefined; upstream: string | undefined; deployments: (string | undefined)[] }>;
   aliases: Map<string, string | undefined>;
   lanes: Map<string, (string | undefined)[]>;
   routes: Map<string, { model: string | undefined; lane: string | undefined; escalateTo: string | undefined }>;
@@ -40,7 +40,8 @@ export function viewConfig(data: unknown): ConfigView {
   }
   for (const [id, m] of entries(root.models)) {
     const o = isObj(m) ? m : {};
-    view.models.set(id, { provider: str(o.provider), upstream: str(o.upstream) });
+    const deployments = Array.isArray(o.deployments) ? o.deployments.map((d) => (isObj(d) ? str(d.provider) : undefined)) : [];
+    view.models.set(id, { provider: str(o.provider), upstream: str(o.upstream), deployments });
   }
   for (const [name, target] of entries(root.aliases)) view.aliases.set(name, str(target));
   for (const [name, members] of entries(root.lanes)) view.lanes.set(name, Array.isArray(members) ? members.map(str) : []);

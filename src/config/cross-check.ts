@@ -44,11 +44,14 @@ export function crossCheck(view: ConfigView): CrossCheckResult {
     if (names.has(RESERVED)) error([section, RESERVED], "`auto` is reserved for automatic routing (`model: auto`); choose another name");
   }
 
+  const checkProvider = (provider: string | undefined, path: PathMessage["path"]): void => {
+    if (provider === undefined || view.providers.has(provider)) return;
+    const known = view.providers.size > 0 ? hint(provider, view.providers.keys()) || ` (providers: ${[...view.providers.keys()].join(", ")})` : " (no providers are configured)";
+    error(path, `provider \`${provider}\` is not configured${known}`);
+  };
   for (const [id, model] of view.models) {
-    if (model.provider !== undefined && !view.providers.has(model.provider)) {
-      const known = view.providers.size > 0 ? hint(model.provider, view.providers.keys()) || ` (providers: ${[...view.providers.keys()].join(", ")})` : " (no providers are configured)";
-      error(["models", id, "provider"], `provider \`${model.provider}\` is not configured${known}`);
-    }
+    checkProvider(model.provider, ["models", id, "provider"]);
+    model.deployments.forEach((p, i) => checkProvider(p, ["models", id, "deployments", i, "provider"]));
     if (directProvider(view, id) !== null) warn(["models", id], `\`${id}\` looks like \`<provider>/<model>\`; the configured model is used, not a direct call to provider \`${id.split("/")[0]}\``);
   }
   if (view.models.size === 0) warn(["models"], "no models are configured, so every request will be answered with 404");
@@ -186,7 +189,9 @@ function checkStorage(view: ConfigView, error: RuleHelpers["error"]): void {
  */
 export function providersInUse(view: ConfigView): Set<string> {
   const used = new Set<string>();
-  for (const model of view.models.values()) if (model.provider !== undefined) used.add(model.provider);
+  for (const model of view.models.values()) {
+    for (const provider of [model.provider, ...model.deployments]) if (provider !== undefined) used.add(provider);
+  }
   const refs = [
     ...view.aliases.values(),
     ...[...view.lanes.values()].flat(),

@@ -41,14 +41,66 @@ export const priceSchema = z.strictObject({
   reasoning: usdPerMillion.optional(),
 });
 
-export const modelSchema = z.strictObject({
+/** One place a model is served from: a provider and the id it knows the model by. */
+export const deploymentSchema = z.strictObject({
   provider: z.string().min(1),
   /** The model id sent upstream; defaults to the model's own id. */
   upstream: z.string().min(1).optional(),
-  /** USD per 1M tokens; defaults come from the bundled price table. */
+  /** Share of traffic under `balance: weighted` (default 1). */
+  weight: z.number().positive().optional(),
+  /** USD per 1M tokens for this deployment, when it differs from the model's. */
   price: priceSchema.optional(),
-  context_window: positiveInt.optional(),
-  max_output_tokens: positiveInt.optional(),
+});
+
+/** A per-model prompt adapter: prompts tuned for one model version drift on the next. */
+export const systemPromptSchema = z.strictObject({
+  /** `prepend`: put `text` before the request's system prompt; `replace`: use `text` instead of it. */
+  mode: z.enum(["prepend", "replace"]).default("prepend"),
+  text: z.string().min(1),
+});
+
+export const BALANCE_STRATEGIES = ["weighted", "least_latency", "lowest_cost"] as const;
+
+export const modelSchema = z
+  .strictObject({
+    provider: z.string().min(1).optional(),
+    /** The model id sent upstream; defaults to the model's own id. */
+    upstream: z.string().min(1).optional(),
+    /** Several deployments of this one model (two keys, Azure + OpenAI, several vLLM servers). */
+    deployments: z.array(deploymentSchema).min(1).optional(),
+    /** How a request picks among `deployments`; the others follow as its fallbacks. */
+    balance: z.enum(BALANCE_STRATEGIES).optional(),
+    /** USD per 1M tokens; defaults come from the bundled price table. */
+    price: priceSchema.optional(),
+    context_window: positiveInt.optional(),
+    max_output_tokens: positiveInt.optional(),
+    system_prompt: systemPromptSchema.optional(),
+  })
+  .refine((m) => (m.provider === undefined) !== (m.deployments === undefined), {
+    message: "a model needs exactly one of `provider` or `deployments`",
+  })
+  .refine((m) => m.deployments === undefined || m.upstream === undefined, {
+    message: "with `deployments`, set `upstream` on each deployment instead",
+  });
+
+export const routeCacheSchema = z.strictObject({
+  /** How long an answer may be served again. */
+  ttl_s: positiveInt,
+  /** `deterministic`: only requests with temperature 0 (or a seed); `always`: every request. */
+  when: z.enum(["deterministic", "always"]).default("deterministic"),
+  /** Serve a cached answer (even one past its TTL) when every target of the chain failed. */
+  fallback: z.boolean().default(false),
+});
+
+export const validateSchema = z.strictObject({
+  /** JSON that does not parse, or does not match the request's `json_schema`. */
+  json_schema: z.boolean().default(true),
+  /** An answer with neither text nor tool calls. */
+  non_empty: z.boolean().default(true),
+  /** A refusal. */
+  refusal: z.boolean().default(true),
+  /** An answer cut off by the output limit (`finish_reason: length`). */
+  length: z.boolean().default(true),
 });
 
 export const routeSchema = z
@@ -56,11 +108,23 @@ export const routeSchema = z
     model: z.string().min(1).optional(),
     lane: z.string().min(1).optional(),
     max_output_tokens: positiveInt.optional(),
+    /** A request asking for more than `max_output_tokens`: `clamp` it (with a warning) or `reject` it. */
+    on_max_output_tokens: z.enum(["clamp", "reject"]).optional(),
+    /** The whole request's deadline, retries and fallbacks included. */
     timeout_ms: positiveInt.optional(),
+    /** Retries on the same target (default `resilience.retry.attempts`). */
     retries: nonNegativeInt.optional(),
     temperature: z.number().min(0).max(2).optional(),
-    validate: z.strictObject({ json_schema: z.boolean().optional() }).optional(),
+    validate: validateSchema.optional(),
+    /** A lane or route to run when the answer fails `validate`. */
     escalate_to: z.string().min(1).optional(),
+    /** Streaming requests may be read whole before the client sees them, so they can be validated and escalated. */
+    buffer_stream: z.boolean().optional(),
+    cache: routeCacheSchema.optional(),
+    /** A deployment whose recent p95 latency is above this is demoted to the end of the chain. */
+    max_latency_ms: positiveInt.optional(),
+    /** A deployment whose recent cost per 1k tokens (USD) is above this is demoted to the end of the chain. */
+    max_cost_per_1k_tokens: z.number().positive().optional(),
   })
   .refine((r) => (r.model === undefined) !== (r.lane === undefined), {
     message: "a route needs exactly one of `model` or `lane`",
@@ -84,6 +148,16 @@ export const resilienceSchema = z.strictObject({
       attempts: nonNegativeInt.default(2),
       base_ms: positiveInt.default(250),
       max_ms: positiveInt.default(8000),
+      /** An upstream's retry-after above this is not waited for: the chain falls back instead. */
+      retry_after_cap_ms: positiveInt.default(30_000),
+      /** Retries across the gateway may not exceed `ratio` × recent requests + `min_per_second`. */
+      budget: z
+        .strictObject({
+          ratio: z.number().min(0).default(0.2),
+          min_per_second: z.number().min(0).default(1),
+          window_s: positiveInt.default(10),
+        })
+        .prefault({}),
     })
     .prefault({}),
   timeout: z
@@ -93,6 +167,19 @@ export const resilienceSchema = z.strictObject({
       total_ms: positiveInt.default(120_000),
       /** Longest silence allowed between two stream messages. */
       idle_ms: positiveInt.default(30_000),
+      /** The whole request, retries and fallbacks included, when neither the route nor `x-switchyard-timeout-ms` sets it. */
+      deadline_ms: positiveInt.default(300_000),
+      /**
+       * Time to first token derived from each deployment's recent p95 × `factor`, within
+       * [`min_ms`, `ttft_ms`], once it has `min_samples` samples.
+       */
+      adaptive: z
+        .strictObject({
+          factor: z.number().min(1).default(3),
+          min_ms: positiveInt.default(1000),
+          min_samples: positiveInt.default(20),
+        })
+        .optional(),
     })
     .prefault({}),
   breaker: z
@@ -101,8 +188,20 @@ export const resilienceSchema = z.strictObject({
       min_requests: positiveInt.default(10),
       window_s: positiveInt.default(60),
       cooldown_s: positiveInt.default(30),
+      /** Requests let through at once while half-open. */
+      half_open_probes: positiveInt.default(1),
+      enabled: z.boolean().default(true),
     })
     .prefault({}),
+  /** A cheap call per provider (its model list) on an interval, feeding the breakers. */
+  health_probe: z.strictObject({ interval_s: positiveInt.default(30), timeout_ms: positiveInt.default(5000) }).optional(),
+  idempotency: z
+    .strictObject({
+      ttl_s: positiveInt.default(86_400),
+      max_entries: positiveInt.default(10_000),
+    })
+    .prefault({}),
+  cache: z.strictObject({ max_entries: positiveInt.default(10_000) }).prefault({}),
 });
 
 export const configSchema = z.strictObject({
@@ -114,6 +213,8 @@ export const configSchema = z.strictObject({
       max_body_bytes: positiveInt.default(4 * 1024 * 1024),
       /** How long in-flight requests may take to finish on shutdown. */
       shutdown_grace_ms: positiveInt.default(10_000),
+      /** Bearer token the `/admin` API requires; without one, `/admin` answers only on a loopback host. */
+      admin_key: z.string().min(1).optional(),
     })
     .prefault({}),
   providers: z.record(z.string(), providerSchema).default({}),
@@ -141,3 +242,5 @@ export type ProviderConfig = z.output<typeof providerSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type PriceConfig = z.output<typeof priceSchema>;
+export type DeploymentConfig = z.output<typeof deploymentSchema>;
+export type BalanceStrategy = (typeof BALANCE_STRATEGIES)[number];

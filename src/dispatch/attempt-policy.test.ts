@@ -5,8 +5,10 @@ import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { Attempt } from "../ledger/receipt.ts";
 import { resolveModel } from "../router/resolve-model.ts";
-import { allAttemptsFailed, attemptTimeouts, type AttemptTimeouts } from "./attempt-policy.ts";
+import { allAttemptsFailed, chainSettings, type AttemptTimeouts } from "./attempt-policy.ts";
 import { ReceiptDraft } from "./receipt-draft.ts";
+import { seededRandom } from "../router/random.ts";
+import { createDeploymentHealth } from "../state/deployment-health.ts";
 import type { Runtime } from "./runtime.ts";
 
 const configOf = (resilience: string): Config =>
@@ -29,21 +31,37 @@ ${resilience}
 const DEFAULTS = configOf("");
 const CUSTOM = configOf("resilience: { timeout: { ttft_ms: 5000, total_ms: 60000, idle_ms: 10000 } }");
 
-const cases: { name: string; config: Config; model: string; expected: AttemptTimeouts }[] = [
-  { name: "no route: the resilience defaults", config: DEFAULTS, model: "m", expected: { ttftMs: 20_000, totalMs: 120_000, idleMs: 30_000 } },
-  { name: "no route: the configured resilience timeouts", config: CUSTOM, model: "m", expected: { ttftMs: 5000, totalMs: 60_000, idleMs: 10_000 } },
-  { name: "a route without timeout_ms: resilience's total", config: CUSTOM, model: "plain", expected: { ttftMs: 5000, totalMs: 60_000, idleMs: 10_000 } },
-  { name: "a route's longer timeout replaces the total", config: DEFAULTS, model: "slow", expected: { ttftMs: 20_000, totalMs: 200_000, idleMs: 30_000 } },
-  { name: "a route's short timeout also caps ttft and idle", config: DEFAULTS, model: "quick", expected: { ttftMs: 3000, totalMs: 3000, idleMs: 3000 } },
-  { name: "a route's timeout between ttft and idle caps only idle", config: DEFAULTS, model: "medium", expected: { ttftMs: 20_000, totalMs: 25_000, idleMs: 25_000 } },
-  { name: "an alias of a route uses the route's timeout", config: CUSTOM, model: "to-slow", expected: { ttftMs: 5000, totalMs: 200_000, idleMs: 10_000 } },
+const cases: { name: string; config: Config; model: string; header?: number; expected: AttemptTimeouts; deadlineMs: number }[] = [
+  { name: "no route: the resilience defaults", config: DEFAULTS, model: "m", expected: { ttftMs: 20_000, totalMs: 120_000, idleMs: 30_000 }, deadlineMs: 300_000 },
+  { name: "no route: the configured resilience timeouts", config: CUSTOM, model: "m", expected: { ttftMs: 5000, totalMs: 60_000, idleMs: 10_000 }, deadlineMs: 300_000 },
+  { name: "a route without timeout_ms: resilience's", config: CUSTOM, model: "plain", expected: { ttftMs: 5000, totalMs: 60_000, idleMs: 10_000 }, deadlineMs: 300_000 },
+  { name: "a route's long timeout is the deadline; attempts keep resilience's", config: DEFAULTS, model: "slow", expected: { ttftMs: 20_000, totalMs: 120_000, idleMs: 30_000 }, deadlineMs: 200_000 },
+  { name: "a route's short timeout also caps each attempt", config: DEFAULTS, model: "quick", expected: { ttftMs: 3000, totalMs: 3000, idleMs: 3000 }, deadlineMs: 3000 },
+  { name: "a route's timeout between ttft and idle caps only idle", config: DEFAULTS, model: "medium", expected: { ttftMs: 20_000, totalMs: 25_000, idleMs: 25_000 }, deadlineMs: 25_000 },
+  { name: "an alias of a route uses the route's timeout", config: CUSTOM, model: "to-slow", expected: { ttftMs: 5000, totalMs: 60_000, idleMs: 10_000 }, deadlineMs: 200_000 },
+  { name: "x-switchyard-timeout-ms wins over the route's", config: DEFAULTS, model: "slow", header: 1500, expected: { ttftMs: 1500, totalMs: 1500, idleMs: 1500 }, deadlineMs: 1500 },
 ];
 for (const c of cases) {
-  test(`attemptTimeouts: ${c.name}`, () => {
+  test(`chainSettings: ${c.name}`, () => {
     const plan = resolveModel(c.config, c.model, { taskType: null, complexity: null });
-    assert.deepEqual(attemptTimeouts(c.config, plan), c.expected);
+    const settings = chainSettings(c.config, plan, c.header ?? null);
+    assert.deepEqual(settings.timeouts, c.expected);
+    assert.equal(settings.deadlineMs, c.deadlineMs);
   });
 }
+
+test("chainSettings: a route's retries win over resilience.retry.attempts", () => {
+  const cfg = parseConfigText({
+    file: "t.yaml",
+    env: {},
+    text: "providers: { sim: { type: simulated } }\nmodels: { m: { provider: sim } }\nroutes: { r0: { model: m, retries: 0 }, r5: { model: m, retries: 5 } }\nresilience: { retry: { attempts: 3, base_ms: 10, max_ms: 100, retry_after_cap_ms: 2000 } }\n",
+  }).config;
+  const of = (model: string) => chainSettings(cfg, resolveModel(cfg, model, { taskType: null, complexity: null }), null);
+  assert.equal(of("r0").maxRetries, 0);
+  assert.equal(of("r5").maxRetries, 5);
+  assert.equal(of("m").maxRetries, 3);
+  assert.deepEqual([of("m").backoffBaseMs, of("m").backoffMaxMs, of("m").retryAfterCapMs], [10, 100, 2000]);
+});
 
 function draftWith(attempts: Partial<Attempt>[]): ReceiptDraft {
   const runtime: Runtime = {
@@ -54,6 +72,8 @@ function draftWith(attempts: Partial<Attempt>[]): ReceiptDraft {
     monotonicMs: () => 0,
     wallClockMs: () => 0,
     isSimulated: () => true,
+    health: createDeploymentHealth(DEFAULTS, () => 0),
+    random: seededRandom(1),
   };
   const draft = new ReceiptDraft(runtime, {
     requestId: "r", endpoint: "/v1/chat/completions", taskId: null, taskType: null, complexity: null,

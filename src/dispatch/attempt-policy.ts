@@ -12,11 +12,38 @@ export interface AttemptTimeouts {
   idleMs: number;
 }
 
-export function attemptTimeouts(config: Config, plan: Plan): AttemptTimeouts {
-  const t = config.resilience.timeout;
-  const routeTimeout = plan.route === null ? undefined : config.routes[plan.route]?.timeout_ms;
-  const totalMs = routeTimeout ?? t.total_ms;
-  return { ttftMs: Math.min(t.ttft_ms, totalMs), totalMs, idleMs: Math.min(t.idle_ms, totalMs) };
+/** How one request runs down its chain: per-attempt timeouts, retries, backoff and the deadline. */
+export interface ChainSettings {
+  timeouts: AttemptTimeouts;
+  /** Retries on the same target (the route's `retries`, else `resilience.retry.attempts`). */
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  retryAfterCapMs: number;
+  /** The whole request, retries and fallbacks included. */
+  deadlineMs: number;
+  deadlineSource: string;
+}
+
+export function chainSettings(config: Config, plan: Plan, headerTimeoutMs: number | null): ChainSettings {
+  const { timeout, retry } = config.resilience;
+  const route = plan.route === null || !Object.hasOwn(config.routes, plan.route) ? undefined : config.routes[plan.route];
+  const [deadlineMs, deadlineSource] =
+    headerTimeoutMs !== null
+      ? [headerTimeoutMs, "x-switchyard-timeout-ms"]
+      : route?.timeout_ms !== undefined
+        ? [route.timeout_ms, `route ${plan.route}'s timeout_ms`]
+        : [timeout.deadline_ms, "resilience.timeout.deadline_ms"];
+  const totalMs = Math.min(timeout.total_ms, deadlineMs);
+  return {
+    timeouts: { ttftMs: Math.min(timeout.ttft_ms, totalMs), totalMs, idleMs: Math.min(timeout.idle_ms, totalMs) },
+    maxRetries: route?.retries ?? retry.attempts,
+    backoffBaseMs: retry.base_ms,
+    backoffMaxMs: retry.max_ms,
+    retryAfterCapMs: retry.retry_after_cap_ms,
+    deadlineMs,
+    deadlineSource: String(deadlineSource),
+  };
 }
 
 /**

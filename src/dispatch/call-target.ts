@@ -2,6 +2,7 @@ import { GatewayError, toGatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
 import type { ProviderAdapter } from "../providers/provider.ts";
 import type { Target } from "../router/plan.ts";
+import { adaptPrompt } from "./adapt-prompt.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** The adapter for a target, or an error saying the provider is not available. */
@@ -15,9 +16,11 @@ export function adapterFor(runtime: Runtime, target: Target): ProviderAdapter {
   return adapter;
 }
 
-/** The core request as a target receives it: its upstream model id. */
-export function requestFor(request: ChatRequest, target: Target): ChatRequest {
-  return request.model === target.upstreamModel ? request : { ...request, model: target.upstreamModel };
+/** The core request as a target receives it: its upstream model id, and its model's prompt adapter. */
+export function requestFor(runtime: Runtime, request: ChatRequest, target: Target): ChatRequest {
+  const model = Object.hasOwn(runtime.config.models, target.modelId) ? runtime.config.models[target.modelId] : undefined;
+  const adapted = adaptPrompt(request, model);
+  return adapted.model === target.upstreamModel ? adapted : { ...adapted, model: target.upstreamModel };
 }
 
 /** Normalises whatever an attempt threw, naming the provider. */

@@ -2,8 +2,8 @@ import type { GatewayError } from "../core/errors.ts";
 import type { FinishReason } from "../core/finish-reason.ts";
 import type { Usage } from "../core/usage.ts";
 import { computeCostMicroUsd } from "../cost/compute-cost.ts";
-import type { Attempt, Receipt, ReceiptStatus } from "../ledger/receipt.ts";
-import type { Plan, Target } from "../router/plan.ts";
+import type { Attempt, Receipt, ReceiptStatus, RoutingRecord } from "../ledger/receipt.ts";
+import { deploymentKey, type Plan, type Target } from "../router/plan.ts";
 import type { Runtime } from "./runtime.ts";
 
 export interface RequestMeta {
@@ -15,6 +15,8 @@ export interface RequestMeta {
   idempotencyKey: string | null;
   stream: boolean;
   reasoningEffort: string | null;
+  /** `x-switchyard-timeout-ms`, when the client set it. */
+  timeoutMs?: number | null;
 }
 
 /**
@@ -36,6 +38,17 @@ export class ReceiptDraft {
   ttftMs: number | null = null;
   toolCalls = 0;
   warnings: string[] = [];
+  /** Attempts repeated on the same target, and moves down the chain. */
+  retries = 0;
+  fallbacks = 0;
+  validationFailures = 0;
+  escalations = 0;
+  cacheHit = false;
+  /** Deployments a guard demoted or an open breaker skipped, for the receipt's `routing`. */
+  demoted: string[] = [];
+  skipped: string[] = [];
+  /** Cost of answers paid for but not returned (an escalated answer's predecessor); null: unknown. */
+  private discardedCostMicroUsd: number | null = 0;
   private written = false;
 
   constructor(runtime: Runtime, meta: RequestMeta) {
@@ -90,8 +103,14 @@ export class ReceiptDraft {
    * when tokens were spent but never reported (a stream cut before its usage chunk).
    */
   costMicroUsd(status: ReceiptStatus = "ok"): number | null {
-    if (this.target && this.usage) return computeCostMicroUsd(this.usage, this.runtime.priceOf(this.target));
-    return status === "truncated" || status === "client_closed" ? null : 0;
+    const answer = this.target && this.usage ? computeCostMicroUsd(this.usage, this.runtime.priceOf(this.target)) : status === "truncated" || status === "client_closed" ? null : 0;
+    if (this.discardedCostMicroUsd === 0) return answer;
+    return answer === null || this.discardedCostMicroUsd === null ? null : answer + this.discardedCostMicroUsd;
+  }
+
+  /** Adds the cost of an answer that was paid for and then replaced (null: its price is unknown). */
+  addDiscardedCost(micro: number | null): void {
+    this.discardedCostMicroUsd = micro === null || this.discardedCostMicroUsd === null ? null : this.discardedCostMicroUsd + micro;
   }
 
   get isWritten(): boolean {
@@ -105,7 +124,6 @@ export class ReceiptDraft {
     const target = this.target;
     const usage = this.usage;
     const attemptsWithTarget = this.attempts;
-    const fallbacks = new Set(attemptsWithTarget.map((a) => `${a.provider}\u0000${a.model}`)).size - 1;
     const receipt: Receipt = {
       requestId: this.meta.requestId,
       createdAt: this.startedAt,
@@ -125,9 +143,9 @@ export class ReceiptDraft {
       upstreamModel: target?.upstreamModel ?? null,
       upstreamModelReported: this.upstreamModelReported,
       attempts: attemptsWithTarget,
-      retries: Math.max(0, attemptsWithTarget.length - 1 - Math.max(0, fallbacks)),
-      fallbacks: Math.max(0, fallbacks),
-      cacheHit: false,
+      retries: this.retries,
+      fallbacks: this.fallbacks,
+      cacheHit: this.cacheHit,
       idempotencyKey: this.meta.idempotencyKey,
       inputTokens: usage?.inputTokens ?? null,
       cachedInputTokens: usage?.cachedInputTokens ?? null,
@@ -141,7 +159,9 @@ export class ReceiptDraft {
       overheadMs: round(this.overheadMs()),
       stream: this.meta.stream,
       toolCalls: this.toolCalls,
-      validationFailures: 0,
+      validationFailures: this.validationFailures,
+      escalations: this.escalations,
+      routing: this.routingRecord(),
       finishReason: this.finishReason?.unified ?? null,
       finishReasonRaw: this.finishReason?.raw ?? null,
       reasoningEffort: this.meta.reasoningEffort,
@@ -152,9 +172,58 @@ export class ReceiptDraft {
       warnings: this.warnings,
       simulated: attemptsWithTarget.length > 0 && attemptsWithTarget.every((a) => this.runtime.isSimulated(a.provider)),
     };
+    if (status === "ok" && target && !this.cacheHit) this.observeAnswer(target, receipt);
     this.runtime.receipts.write(receipt);
     return receipt;
   }
+
+  private routingRecord(): RoutingRecord | null {
+    const plan = this.plan;
+    if (!plan) return null;
+    const record: RoutingRecord = { resolvedBy: plan.resolvedBy };
+    const auto = plan.auto;
+    if (auto) {
+      record.rule = auto.rule;
+      if (auto.source !== undefined) record.source = auto.source;
+      const c = auto.classification;
+      if (c) {
+        record.scores = roundValues(c.scores);
+        record.complexityScore = round3(c.complexityScore);
+        record.features = nonZero(c.features);
+      }
+    }
+    if (this.demoted.length > 0) record.demoted = this.demoted;
+    if (this.skipped.length > 0) record.skipped = this.skipped;
+    return record;
+  }
+
+  /** What the answering deployment showed, for latency and cost guards. */
+  private observeAnswer(target: Target, receipt: Receipt): void {
+    const last = this.attempts.at(-1);
+    if (!last) return;
+    const tokens = (receipt.inputTokens ?? 0) + (receipt.outputTokens ?? 0);
+    const costPer1k = receipt.costMicroUsd !== null && tokens > 0 ? (receipt.costMicroUsd * 1000) / tokens : null;
+    this.runtime.health.observe(deploymentKey(target), { latencyMs: last.latencyMs, costPer1kMicroUsd: costPer1k });
+  }
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function roundValues(values: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = round3(v);
+  return out;
+}
+
+/** The features that said something: a receipt row stays small. */
+function nonZero(features: object): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const [k, v] of Object.entries(features)) {
+    if (v === true || (typeof v === "number" && v !== 0)) out[k] = typeof v === "number" ? round3(v) : v;
+  }
+  return out;
 }
 
 function round(ms: number): number {

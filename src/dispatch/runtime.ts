@@ -3,6 +3,8 @@ import type { ResolvedPrice } from "../cost/resolve-price.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import type { ProviderAdapter } from "../providers/provider.ts";
 import type { Target } from "../router/plan.ts";
+import type { Random } from "../router/random.ts";
+import type { DeploymentHealth } from "../state/deployment-health.ts";
 
 /** Where finished receipts go (the batched writer); must never block or throw. */
 export interface ReceiptSink {
@@ -22,4 +24,8 @@ export interface Runtime {
   wallClockMs(): number;
   /** Whether a provider is simulated (labelled as such wherever it appears). */
   isSimulated(provider: string): boolean;
+  /** Breakers, recent latency and the retry budget of every deployment. */
+  readonly health: DeploymentHealth;
+  /** Jitter and weighted picks; seeded in tests. */
+  readonly random: Random;
 }

@@ -1,5 +1,6 @@
 import { GatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
+import type { ChatResult } from "../core/result.ts";
 import { isContentEvent, type StreamBatch, type StreamEvent } from "../core/stream-event.ts";
 import type { Target } from "../router/plan.ts";
 import { adapterFor, requestFor } from "./call-target.ts";
@@ -24,7 +25,7 @@ export interface CommittedStream {
 export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal): Promise<CommittedStream> {
   const runtime = draft.runtime;
   return runDownChain(draft, signal, async ({ target, timeouts, startedMs }) => {
-    const iterable = await adapterFor(runtime, target).chatStream(requestFor(request, target), {
+    const iterable = await adapterFor(runtime, target).chatStream(requestFor(runtime, request, target), {
       signal,
       timeoutMs: timeouts.ttftMs,
       idleTimeoutMs: timeouts.idleMs,
@@ -110,4 +111,24 @@ function withUpstreamStatus(error: GatewayError, upstreamStatus: number): Gatewa
     ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
     cause: error,
   });
+}
+
+/**
+ * A whole answer as a stream that has already committed: what a buffered stream (read whole to
+ * be validated) or a replay sends the client.
+ */
+export function committedFromResult(outcome: { result: ChatResult; target: Target }, nowMs: number): CommittedStream {
+  const r = outcome.result;
+  const events: StreamEvent[] = [{ type: "start", id: r.id, model: r.model, created: r.created }];
+  if (r.reasoning) events.push({ type: "reasoning-delta", delta: r.reasoning });
+  if (r.content) events.push({ type: "text-delta", delta: r.content });
+  if (r.refusal) events.push({ type: "refusal-delta", delta: r.refusal });
+  r.toolCalls.forEach((call, index) => {
+    events.push({ type: "tool-call-delta", index, id: call.id, name: call.name, argumentsDelta: call.arguments });
+  });
+  events.push({ type: "finish", finishReason: r.finishReason });
+  if (r.usage) events.push({ type: "usage", usage: r.usage });
+  const head: StreamBatch[] = [[{ events }]];
+  const empty: AsyncIterator<StreamBatch> = { next: () => Promise.resolve({ done: true, value: undefined }) };
+  return { target: outcome.target, head, rest: empty, attemptStartedMs: nowMs };
 }

@@ -38,6 +38,8 @@ const ABSENT: Omit<Receipt, "requestId" | "createdAt" | "status"> = {
   overheadMs: null,
   stream: false,
   toolCalls: 0,
+  escalations: 0,
+  routing: null,
   validationFailures: 0,
   finishReason: null,
   finishReasonRaw: null,

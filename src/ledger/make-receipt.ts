@@ -62,6 +62,8 @@ export function makeReceipt(overrides: Partial<Receipt> = {}): Receipt {
     stream: true,
     toolCalls: 2,
     validationFailures: 1,
+    escalations: 1,
+    routing: { resolvedBy: "auto", rule: 0, source: "classifier", scores: { code: 2.5, chat: 0.1 }, complexityScore: 3.1, features: { codeFences: 2, hasTools: true } },
     finishReason: "tool_calls",
     finishReasonRaw: "tool_calls",
     reasoningEffort: "medium",

@@ -28,6 +28,24 @@ export interface Attempt {
   ttftMs: number | null;
 }
 
+/** How the router read the `model` field, as the receipt keeps it. */
+export interface RoutingRecord {
+  resolvedBy: "auto" | "route" | "alias" | "model" | "provider_model";
+  /** `auto` only: the index in `auto.rules` of the rule that fired. */
+  rule?: number;
+  /** `auto` only: where task type and complexity came from. */
+  source?: "header" | "classifier";
+  /** Classifier scores per task type and the complexity score. */
+  scores?: Record<string, number>;
+  complexityScore?: number;
+  /** The classifier's non-zero features. */
+  features?: Record<string, number | boolean>;
+  /** Deployments moved to the end of the chain by a latency or cost guard. */
+  demoted?: string[];
+  /** Deployments skipped because their circuit breaker was open. */
+  skipped?: string[];
+}
+
 /** The record of one request, written for successes, failures, aborts and cache hits alike. */
 export interface Receipt {
   requestId: string;
@@ -74,6 +92,10 @@ export interface Receipt {
   stream: boolean;
   toolCalls: number;
   validationFailures: number;
+  /** Times a failed validation sent the request on to the route's `escalate_to`. */
+  escalations: number;
+  /** How the target was chosen: for `auto`, the classifier's features and scores and the rule that fired. */
+  routing: RoutingRecord | null;
   finishReason: UnifiedFinishReason | null;
   finishReasonRaw: string | null;
   reasoningEffort: string | null;

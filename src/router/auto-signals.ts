@@ -12,5 +12,6 @@ export function autoSignals(model: string, request: ChatRequest, headers: AutoSi
   return {
     taskType: headers.taskType ?? classified.taskType,
     complexity: headers.complexity ?? classified.complexity,
+    classification: classified,
   };
 }

@@ -1,3 +1,6 @@
+import type { BalanceStrategy } from "../config/schema.ts";
+import type { Classification } from "./classify/types.ts";
+
 /** One model a request may be sent to. */
 export interface Target {
   /** Configured model id (`models.<id>`), or `<provider>/<upstream>` for direct calls. */
@@ -6,6 +9,16 @@ export interface Target {
   provider: string;
   /** The model id sent upstream. */
   upstreamModel: string;
+  /**
+   * Set on the deployments of a model that has several: how dispatch orders them (the others
+   * stay in the chain as fallbacks) and this one's weight.
+   */
+  balance?: { strategy: BalanceStrategy; weight: number };
+}
+
+/** A deployment's identity for breakers and latency windows: `<provider>/<upstream model>`. */
+export function deploymentKey(target: Target): string {
+  return `${target.provider}/${target.upstreamModel}`;
 }
 
 /** What the router decided for a request: where it may go, in order, and why. */
@@ -18,5 +31,16 @@ export interface Plan {
   /** How the model field was read, for receipts and `explain`. */
   resolvedBy: "auto" | "route" | "alias" | "model" | "provider_model";
   /** For `auto`: the rule that fired (its index in `auto.rules`) and the signals it saw. */
-  auto?: { rule: number; taskType: string | null; complexity: string | null };
+  auto?: AutoDecision;
+}
+
+/** How `model: auto` decided: the signals it saw, where they came from, and the rule that fired. */
+export interface AutoDecision {
+  rule: number;
+  taskType: string | null;
+  complexity: string | null;
+  /** `header`: both signals came from the client; `classifier`: at least one was classified. */
+  source?: "header" | "classifier";
+  /** The classifier's scores and the features behind them, when it ran. */
+  classification?: Classification;
 }

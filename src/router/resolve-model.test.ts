@@ -152,7 +152,7 @@ for (const c of cases) {
     if (c.route !== undefined) assert.equal(plan.route, c.route, "route");
     if (c.lane !== undefined) assert.equal(plan.lane, c.lane, "lane");
     if (c.alias !== undefined) assert.equal(plan.alias, c.alias, "alias");
-    assert.deepEqual(plan.auto, c.auto);
+    assert.deepEqual(plan.auto, c.auto === undefined ? undefined : { ...c.auto, source: "header" });
   });
 }
 
@@ -277,3 +277,23 @@ test("modelFieldNames lists auto (when it has rules), routes, aliases and models
   const noAuto = configOf("providers: { sim: { type: simulated } }\nmodels: { m: { provider: sim } }\n");
   assert.deepEqual(modelFieldNames(noAuto), ["m"]);
 });
+
+test("a model with several deployments expands to one target each, in config order, with its balance strategy", () => {
+  const config = parseConfigText({
+    file: "t.yaml",
+    env: {},
+    text: `
+providers: { a: { type: simulated }, b: { type: simulated } }
+models:
+  m: { deployments: [{ provider: a, weight: 3 }, { provider: b, upstream: m-b }], balance: least_latency }
+  single: { deployments: [{ provider: b }] }
+`,
+  }).config;
+  const plan = resolveModel(config, "m", NO_SIGNALS);
+  assert.deepEqual(plan.targets, [
+    { modelId: "m", provider: "a", upstreamModel: "m", balance: { strategy: "least_latency", weight: 3 } },
+    { modelId: "m", provider: "b", upstreamModel: "m-b", balance: { strategy: "least_latency", weight: 1 } },
+  ]);
+  assert.deepEqual(resolveModel(config, "single", NO_SIGNALS).targets, [{ modelId: "single", provider: "b", upstreamModel: "single" }]);
+});
+

@@ -1,12 +1,16 @@
 import { GatewayError } from "../core/errors.ts";
 import type { Config } from "../config/schema.ts";
 import { closestIds } from "../config/closest-ids.ts";
-import type { Plan, Target } from "./plan.ts";
+import { balanceOf, deploymentsOf } from "../config/deployments.ts";
+import type { Classification } from "./classify/types.ts";
+import type { AutoDecision, Plan, Target } from "./plan.ts";
 
 /** Signals that steer `model: auto` (from headers today; from the classifier later). */
 export interface AutoSignals {
   taskType: string | null;
   complexity: string | null;
+  /** What the classifier made of the request, when it ran. */
+  classification?: Classification;
 }
 
 const MAX_ALIAS_DEPTH = 8;
@@ -46,7 +50,13 @@ function resolveAuto(config: Config, signals: AutoSignals): Plan {
     const when = rule.when ?? {};
     if (when.task_type !== undefined && when.task_type !== signals.taskType) continue;
     if (when.complexity !== undefined && when.complexity !== signals.complexity) continue;
-    const auto = { rule: index, taskType: signals.taskType, complexity: signals.complexity };
+    const auto: AutoDecision = {
+      rule: index,
+      taskType: signals.taskType,
+      complexity: signals.complexity,
+      source: signals.classification === undefined ? "header" : "classifier",
+      ...(signals.classification !== undefined && { classification: signals.classification }),
+    };
     if (rule.route !== undefined) return { ...resolveModel(config, rule.route, signals), auto, resolvedBy: "auto" };
     if (rule.lane !== undefined) return { ...laneTargets(config, rule.lane), auto, resolvedBy: "auto" };
     if (rule.model !== undefined) return { ...resolveModel(config, rule.model, signals), auto, resolvedBy: "auto" };
@@ -59,6 +69,12 @@ function resolveAuto(config: Config, signals: AutoSignals): Plan {
 }
 
 type PartialPlan = Omit<Plan, "resolvedBy">;
+
+/** Where a route's `escalate_to` leads: a lane's chain, or a route's plan. */
+export function resolveEscalation(config: Config, name: string): Plan {
+  if (own(config.lanes, name)) return { ...laneTargets(config, name), resolvedBy: "route" };
+  return resolveModel(config, name, { taskType: null, complexity: null });
+}
 
 function laneTargets(config: Config, lane: string): PartialPlan {
   const members = own(config.lanes, lane);
@@ -81,12 +97,14 @@ function refTargets(config: Config, ref: string, depth: number): PartialPlan {
   }
   const model = own(config.models, ref);
   if (model) {
-    return {
-      route: null,
-      lane: null,
-      alias: null,
-      targets: [{ modelId: ref, provider: model.provider, upstreamModel: model.upstream ?? ref }],
-    };
+    const strategy = balanceOf(model);
+    const targets = deploymentsOf(ref, model).map((d): Target => ({
+      modelId: ref,
+      provider: d.provider,
+      upstreamModel: d.upstream,
+      ...(strategy !== null && { balance: { strategy, weight: d.weight } }),
+    }));
+    return { route: null, lane: null, alias: null, targets };
   }
   const direct = providerModelTarget(config, ref);
   if (direct) return { route: null, lane: null, alias: null, targets: [direct] };

@@ -1,3 +1,4 @@
+import { deploymentsOf } from "../config/deployments.ts";
 import type { Config } from "../config/schema.ts";
 
 export interface OpenAIModelObject {
@@ -6,7 +7,7 @@ export interface OpenAIModelObject {
   created: number;
   owned_by: string;
   /** What the name is on this gateway: a route, alias, model or `auto`. */
-  switchyard: { kind: "auto" | "route" | "alias" | "model"; provider?: string; upstream?: string; simulated: boolean; targets?: string };
+  switchyard: { kind: "auto" | "route" | "alias" | "model"; provider?: string; upstream?: string; simulated: boolean; targets?: string; deployments?: string[] };
 }
 
 /**
@@ -16,7 +17,8 @@ export interface OpenAIModelObject {
 export function buildModelList(config: Config, created: number): { object: "list"; data: OpenAIModelObject[] } {
   const isSim = (provider: string): boolean => config.providers[provider]?.type === "simulated";
   const data: OpenAIModelObject[] = [];
-  const allSimulated = Object.values(config.models).length > 0 && Object.values(config.models).every((m) => isSim(m.provider));
+  const places = Object.entries(config.models).map(([id, m]) => deploymentsOf(id, m));
+  const allSimulated = places.length > 0 && places.every((ds) => ds.every((d) => isSim(d.provider)));
   if ((config.auto?.rules.length ?? 0) > 0) {
     data.push({ id: "auto", object: "model", created, owned_by: "switchyard", switchyard: { kind: "auto", simulated: allSimulated } });
   }
@@ -28,13 +30,21 @@ export function buildModelList(config: Config, created: number): { object: "list
     data.push({ id: name, object: "model", created, owned_by: "switchyard", switchyard: { kind: "alias", simulated: allSimulated, targets: target } });
   }
   for (const [id, model] of Object.entries(config.models)) {
-    const simulated = isSim(model.provider);
+    const deployments = deploymentsOf(id, model);
+    const first = deployments[0] ?? { provider: "", upstream: id };
+    const simulated = deployments.every((d) => isSim(d.provider));
     data.push({
       id,
       object: "model",
       created,
-      owned_by: simulated ? "simulated" : model.provider,
-      switchyard: { kind: "model", provider: model.provider, upstream: model.upstream ?? id, simulated },
+      owned_by: simulated ? "simulated" : first.provider,
+      switchyard: {
+        kind: "model",
+        provider: first.provider,
+        upstream: first.upstream,
+        simulated,
+        ...(deployments.length > 1 && { deployments: deployments.map((d) => `${d.provider}/${d.upstream}`) }),
+      },
     });
   }
   return { object: "list", data };

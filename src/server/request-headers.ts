@@ -9,6 +9,8 @@ export interface SwitchyardRequestHeaders {
   priority: "low" | "normal" | "high" | null;
   user: string | null;
   idempotencyKey: string | null;
+  /** `x-switchyard-timeout-ms`: the whole request's deadline. */
+  timeoutMs: number | null;
 }
 
 function one(headers: IncomingHttpHeaders, name: string): string | null {
@@ -33,5 +35,16 @@ export function readSwitchyardHeaders(headers: IncomingHttpHeaders): SwitchyardR
     priority: oneOf(headers, "x-switchyard-priority", ["low", "normal", "high"]),
     user: one(headers, "x-switchyard-user"),
     idempotencyKey: one(headers, "idempotency-key"),
+    timeoutMs: positiveInteger(headers, "x-switchyard-timeout-ms"),
   };
+}
+
+function positiveInteger(headers: IncomingHttpHeaders, name: string): number | null {
+  const value = one(headers, name);
+  if (value === null) return null;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new GatewayError("bad_request", `Header ${name} must be a positive whole number of milliseconds (got '${value}').`, { param: name });
+  }
+  return n;
 }

@@ -9,7 +9,8 @@ import { applyRouteSettings } from "../dispatch/apply-route-settings.ts";
 import { ReceiptDraft } from "../dispatch/receipt-draft.ts";
 import { runChat } from "../dispatch/run-chat.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
-import { recordStreamAttempt, startChatStream, tapEvents, type CommittedStream } from "../dispatch/stream-chat.ts";
+import { committedFromResult, recordStreamAttempt, startChatStream, tapEvents, type CommittedStream } from "../dispatch/stream-chat.ts";
+import { orderChain } from "../dispatch/order-plan.ts";
 import type { Target } from "../router/plan.ts";
 import { autoSignals } from "../router/auto-signals.ts";
 import { resolveModel } from "../router/resolve-model.ts";
@@ -81,6 +82,7 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       idempotencyKey: hdrs?.idempotencyKey ?? null,
       stream: false,
       reasoningEffort: null,
+      timeoutMs: hdrs?.timeoutMs ?? null,
     });
   return async function handleChat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -100,9 +102,18 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       if (parsed.warnings) draft.warnings.push(...parsed.warnings);
       draft.meta.reasoningEffort = parsed.request.reasoningEffort ?? null;
       const signals = autoSignals(parsed.requestedModel, parsed.request, { taskType: hdrs.taskType, complexity: hdrs.complexity });
-      draft.plan = resolveModel(runtime.config, parsed.requestedModel, signals);
-      const request = applyRouteSettings(runtime.config, draft.plan, parsed.request, draft.warnings);
-      if (request.stream) {
+      const plan = resolveModel(runtime.config, parsed.requestedModel, signals);
+      draft.plan = plan;
+      const request = applyRouteSettings(runtime.config, plan, parsed.request, draft.warnings);
+      draft.plan = { ...plan, targets: orderChain(draft, plan, hdrs.taskId ?? hdrs.user) };
+      runtime.health.noteRequest();
+      if (request.stream && bufferStream(runtime, plan)) {
+        // The route validates answers: the stream is read whole first, so it can be escalated.
+        const outcome = await runChat(draft, { ...request, stream: false }, clientGone.signal);
+        const stream = committedFromResult(outcome, runtime.monotonicMs());
+        const encoder = codec.openStream({ parsed, draft, target: outcome.target });
+        await serveStream({ draft, res, stream, encoder, idHeader: codec.requestIdHeader, signal: clientGone.signal, recorded: true });
+      } else if (request.stream) {
         const stream = await startChatStream(draft, request, clientGone.signal);
         const encoder = codec.openStream({ parsed, draft, target: stream.target });
         await serveStream({ draft, res, stream, encoder, idHeader: codec.requestIdHeader, signal: clientGone.signal });
@@ -160,14 +171,23 @@ interface ServeStreamOptions {
   /** The format's own request-id header, if any. */
   idHeader: string | undefined;
   signal: AbortSignal;
+  /** The answer was read whole before it is streamed: its attempts are already recorded. */
+  recorded?: boolean;
 }
 
-async function serveStream({ draft, res, stream, encoder, idHeader, signal }: ServeStreamOptions): Promise<void> {
+/** Streams on a route with `validate` and `buffer_stream: true` are read whole first. */
+function bufferStream(runtime: Runtime, plan: { route: string | null }): boolean {
+  const routes = runtime.config.routes;
+  const route = plan.route !== null && Object.hasOwn(routes, plan.route) ? routes[plan.route] : undefined;
+  return route?.buffer_stream === true && route.validate !== undefined;
+}
+
+async function serveStream({ draft, res, stream, encoder, idHeader, signal, recorded = false }: ServeStreamOptions): Promise<void> {
   // The committed attempt is counted in the headers even though it is recorded when it ends.
   const headers = responseHeaders(draft, idHeader);
   headers["x-switchyard-model"] = headerSafe(stream.target.modelId);
   headers["x-switchyard-provider"] = headerSafe(stream.target.provider);
-  headers["x-switchyard-attempts"] = String(draft.attempts.length + 1);
+  headers["x-switchyard-attempts"] = String(draft.attempts.length + (recorded ? 0 : 1));
   if (draft.runtime.isSimulated(stream.target.provider)) headers["x-switchyard-simulated"] = "true";
   res.writeHead(200, { ...SSE_HEADERS, ...headers });
   /** One write per batch. */
@@ -207,11 +227,11 @@ async function serveStream({ draft, res, stream, encoder, idHeader, signal }: Se
   if (signal.aborted || failure?.kind === "client_closed") {
     void stream.rest.return?.();
     const closed = new GatewayError("client_closed", "the client closed the connection mid-stream");
-    recordStreamAttempt(draft, stream, closed);
+    if (!recorded) recordStreamAttempt(draft, stream, closed);
     draft.finish("client_closed", 499, closed);
     return;
   }
-  recordStreamAttempt(draft, stream, failure);
+  if (!recorded) recordStreamAttempt(draft, stream, failure);
   if (failure) {
     void stream.rest.return?.();
     const message = new GatewayError(failure.kind, `The stream from provider ${stream.target.provider} broke off after it started: ${failure.message}`, {

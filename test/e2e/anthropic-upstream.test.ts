@@ -144,6 +144,7 @@ lanes:
 routes:
   resilient: { lane: early }
   committed: { lane: late }
+resilience: { retry: { attempts: 0 } }
 `);
     client = new Anthropic({ baseURL: gw.url, apiKey: "x", maxRetries: 0, timeout: 20_000 });
   });

@@ -33,6 +33,7 @@ lanes:
   embed-chain: [broken, small]
 routes:
   embed: { lane: embed-chain }
+resilience: { retry: { attempts: 0 } }
 `);
   });
   after(async () => {

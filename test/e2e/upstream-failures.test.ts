@@ -71,6 +71,8 @@ routes:
   doomed: { lane: all-broken }
 resilience:
   timeout: { ttft_ms: 400, total_ms: 400, idle_ms: 300 }
+  # These cases are about falling back; retries on one target are the fault suite's.
+  retry: { attempts: 0 }
 `);
   });
   after(async () => {
