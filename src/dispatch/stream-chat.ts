@@ -32,10 +32,13 @@ export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signa
       warn: draft.warnFor(target),
     });
     const iterator = iterable[Symbol.asyncIterator]();
+    // Time to first token counts from the attempt's start to its first content, not only to
+    // the response headers: a stream that opens and then says nothing moves on as well.
+    const firstTokenBy = startedMs + timeouts.ttftMs;
     try {
       const head: StreamBatch[] = [];
       for (let committed = false; !committed; ) {
-        const next = await iterator.next();
+        const next = await nextBefore(iterator, firstTokenBy - runtime.monotonicMs(), target, timeouts.ttftMs);
         if (next.done) break;
         for (const chunk of next.value) {
           const failure = chunk.events.find((e) => e.type === "error");
@@ -131,4 +134,19 @@ export function committedFromResult(outcome: { result: ChatResult; target: Targe
   const head: StreamBatch[] = [[{ events }]];
   const empty: AsyncIterator<StreamBatch> = { next: () => Promise.resolve({ done: true, value: undefined }) };
   return { target: outcome.target, head, rest: empty, attemptStartedMs: nowMs };
+}
+
+/** The iterator's next batch, or a timeout error once `withinMs` has passed. */
+function nextBefore(iterator: AsyncIterator<StreamBatch>, withinMs: number, target: Target, ttftMs: number): Promise<IteratorResult<StreamBatch>> {
+  const timeout = (): GatewayError =>
+    new GatewayError("timeout", `provider ${target.provider} sent no first token within ${ttftMs} ms (resilience.timeout.ttft_ms)`, { provider: target.provider });
+  if (withinMs <= 0) return Promise.reject(timeout());
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeout()), withinMs);
+  });
+  const next = iterator.next();
+  // The losing read settles after the iterator is released; it must not surface as unhandled.
+  next.catch(() => undefined);
+  return Promise.race([next, expired]).finally(() => clearTimeout(timer));
 }
