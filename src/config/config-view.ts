@@ -7,10 +7,10 @@ export interface ConfigView {
   /** Top-level keys present in the file. */
   sections: Set<string>;
   providers: Map<string, { type: string | undefined; simulatedOnly: string[] }>;
-  models: Map<string, { provider: string | undefined; upstream: string | undefined; deployments: (string | undefined)[] }>;
+  models: Map<string, { provider: string | undefined; upstream: string | undefined; deployments: (string | undefined)[]; balance: boolean }>;
   aliases: Map<string, string | undefined>;
   lanes: Map<string, (string | undefined)[]>;
-  routes: Map<string, { model: string | undefined; lane: string | undefined; escalateTo: string | undefined }>;
+  routes: Map<string, { model: string | undefined; lane: string | undefined; escalateTo: string | undefined; validate: boolean; bufferStream: boolean }>;
   autoRules: { route: string | undefined; lane: string | undefined; model: string | undefined; catchAll: boolean }[];
   storage: { ledger: string | undefined; state: string | undefined };
 }
@@ -41,13 +41,13 @@ export function viewConfig(data: unknown): ConfigView {
   for (const [id, m] of entries(root.models)) {
     const o = isObj(m) ? m : {};
     const deployments = Array.isArray(o.deployments) ? o.deployments.map((d) => (isObj(d) ? str(d.provider) : undefined)) : [];
-    view.models.set(id, { provider: str(o.provider), upstream: str(o.upstream), deployments });
+    view.models.set(id, { provider: str(o.provider), upstream: str(o.upstream), deployments, balance: o.balance !== undefined });
   }
   for (const [name, target] of entries(root.aliases)) view.aliases.set(name, str(target));
   for (const [name, members] of entries(root.lanes)) view.lanes.set(name, Array.isArray(members) ? members.map(str) : []);
   for (const [name, r] of entries(root.routes)) {
     const o = isObj(r) ? r : {};
-    view.routes.set(name, { model: str(o.model), lane: str(o.lane), escalateTo: str(o.escalate_to) });
+    view.routes.set(name, { model: str(o.model), lane: str(o.lane), escalateTo: str(o.escalate_to), validate: o.validate !== undefined, bufferStream: o.buffer_stream === true });
   }
   const auto = isObj(root.auto) ? root.auto : {};
   for (const rule of Array.isArray(auto.rules) ? auto.rules : []) {

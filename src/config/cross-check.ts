@@ -52,6 +52,7 @@ export function crossCheck(view: ConfigView): CrossCheckResult {
   for (const [id, model] of view.models) {
     checkProvider(model.provider, ["models", id, "provider"]);
     model.deployments.forEach((p, i) => checkProvider(p, ["models", id, "deployments", i, "provider"]));
+    if (model.balance && model.deployments.length < 2) warn(["models", id, "balance"], "`balance` only matters for a model with two or more `deployments`");
     if (directProvider(view, id) !== null) warn(["models", id], `\`${id}\` looks like \`<provider>/<model>\`; the configured model is used, not a direct call to provider \`${id.split("/")[0]}\``);
   }
   if (view.models.size === 0) warn(["models"], "no models are configured, so every request will be answered with 404");
@@ -98,6 +99,13 @@ export function crossCheck(view: ConfigView): CrossCheckResult {
         warn(["routes", name, "escalate_to"], `escalating to \`${to}\` goes back to where the route started`);
       }
     }
+  }
+
+  for (const [name, route] of view.routes) {
+    if (route.escalateTo !== undefined && !route.validate) {
+      warn(["routes", name, "escalate_to"], "never used: escalation happens when an answer fails `validate`, and this route has no `validate`");
+    }
+    if (route.bufferStream && !route.validate) warn(["routes", name, "buffer_stream"], "only matters with `validate`: streams are buffered to be validated");
   }
 
   checkAutoRules(view, { error, warn, unresolved, hint });

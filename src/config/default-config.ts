@@ -96,7 +96,7 @@ export function defaultConfigFromEnv(env: Env): DefaultConfig {
     },
     routes: {
       general: { model: "default" },
-      extraction: { lane: "cheap", escalate_to: "work" },
+      extraction: { lane: "cheap", validate: {}, escalate_to: "work" },
       hard_reasoning: { lane: "hard" },
     },
     auto: {

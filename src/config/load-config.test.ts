@@ -275,3 +275,31 @@ test("an empty file is a valid (if useless) config, with a warning", () => {
   assert.deepEqual(config.models, {});
   assert.match(warnings.join("\n"), /no models are configured/);
 });
+
+test("routing settings that would never act are warned about", () => {
+  const text = `${BASE}lanes:
+  cheap: [sim-pro]
+routes:
+  quiet: { lane: cheap, escalate_to: checked, buffer_stream: true }
+  checked: { lane: cheap, validate: {}, escalate_to: quiet }
+`;
+  const { warnings } = parseConfigText({ text, file: "a.yaml", env: {} });
+  assert.ok(warnings.some((w) => /routes\.quiet\.escalate_to: never used/.test(w)), warnings.join("\n"));
+  assert.ok(warnings.some((w) => /routes\.quiet\.buffer_stream: only matters with `validate`/.test(w)), warnings.join("\n"));
+  assert.ok(!warnings.some((w) => /routes\.checked\.escalate_to: never used/.test(w)), warnings.join("\n"));
+});
+
+test("a deployment's provider must be configured; a model needs exactly one of provider or deployments", () => {
+  const text = `providers:
+  sim: { type: simulated }
+models:
+  multi: { deployments: [{ provider: sim }, { provider: nope }] }
+  both: { provider: sim, deployments: [{ provider: sim }] }
+  pinned: { upstream: x, deployments: [{ provider: sim }] }
+`;
+  const issues = issuesOf(text);
+  const lines = issues.map((i) => `${i.line} ${i.path}: ${i.message}`).join("\n");
+  assert.match(lines, /4 models\.multi\.deployments\[1\]\.provider: provider `nope` is not configured/);
+  assert.match(lines, /models\.both: a model needs exactly one of `provider` or `deployments`/);
+  assert.match(lines, /models\.pinned: with `deployments`, set `upstream` on each deployment instead/);
+});
