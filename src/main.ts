@@ -3,6 +3,8 @@ import { createDeploymentHealth } from "./state/deployment-health.ts";
 import type { AddressInfo } from "node:net";
 import type { Config, ProviderConfig } from "./config/schema.ts";
 import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
+import { startHealthProbe, type HealthProbe } from "./dispatch/health-probe.ts";
+import { GatewayMetrics } from "./dispatch/metrics.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
 import { openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
@@ -31,6 +33,9 @@ export interface RunningGateway {
   server: GatewayServer;
   writer: ReceiptWriter;
   runtime: Runtime;
+  metrics: GatewayMetrics;
+  /** Active health checks, when `resilience.health_probe` is set. */
+  healthProbe: HealthProbe | null;
   /** Graceful stop: drain in-flight requests (bounded), flush receipts, close pools. */
   close(): Promise<void>;
 }
@@ -97,16 +102,16 @@ export function createAdapters(config: Config): Map<string, ProviderAdapter> {
 const MAX_REMEMBERED_PRICES = 10_000;
 
 /** Resolves every configured model's price once, so no request looks one up. */
-function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
+export function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
   const prices = new Map<string, ResolvedPrice | null>();
-  const key = (modelId: string, provider: string): string => `${modelId}\u0000${provider}`;
+  const key = (modelId: string, provider: string, upstream: string): string => `${modelId}\u0000${provider}\u0000${upstream}`;
   for (const [id, m] of Object.entries(config.models)) {
     for (const d of deploymentsOf(id, m)) {
-      prices.set(key(id, d.provider), resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
+      prices.set(key(id, d.provider, d.upstream), resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
     }
   }
   return (target) => {
-    const k = key(target.modelId, target.provider);
+    const k = key(target.modelId, target.provider, target.upstreamModel);
     let price = prices.get(k);
     if (price === undefined) {
       // `<provider>/<model>` targets: resolved on first use, then remembered — a bounded number
@@ -124,20 +129,23 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = await openWorkerReceiptStore(options.ledgerPath);
   const writer = new ReceiptWriter({ store });
   const simulated = new Set(Object.entries(config.providers).filter(([, p]) => p.type === "simulated").map(([n]) => n));
+  const health = createDeploymentHealth(config, () => performance.now());
+  const metrics = new GatewayMetrics({ config, health });
   const runtime: Runtime = {
     config,
     adapters,
     priceOf: createPriceBook(config),
-    receipts: writer,
+    receipts: metrics.wrapSink(writer),
     monotonicMs: () => performance.now(),
     wallClockMs: () => Date.now(),
     isSimulated: (provider) => simulated.has(provider),
-    health: createDeploymentHealth(config, () => performance.now()),
+    health,
     random: Math.random,
   };
   const server = createGatewayServer({
     runtime,
     receipts: { get: (id) => writer.get(id), list: async (q) => { await writer.flush(); return store.list(q); } },
+    metrics,
   });
   let address: AddressInfo;
   try {
@@ -148,6 +156,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await Promise.all([...adapters.values()].map((a) => a.close?.()));
     throw err;
   }
+  const probeConfig = config.resilience.health_probe;
+  const healthProbe = probeConfig
+    ? startHealthProbe({
+        config,
+        adapters,
+        health,
+        isSimulated: runtime.isSimulated,
+        intervalMs: probeConfig.interval_s * 1000,
+        timeoutMs: probeConfig.timeout_ms,
+        onResult: (provider, result) => metrics.observeProbe(provider, result === "success" ? "ok" : result),
+      })
+    : null;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {
@@ -156,8 +176,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server,
     writer,
     runtime,
+    metrics,
+    healthProbe,
     close() {
       closing ??= (async () => {
+        healthProbe?.stop();
         await server.shutdown(config.server.shutdown_grace_ms);
         await writer.close();
         await Promise.all([...adapters.values()].map((a) => a.close?.()));

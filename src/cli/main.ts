@@ -1,5 +1,6 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheckCommand } from "./check-command.ts";
+import { runExplainCommand, type ExplainCommandOptions } from "./explain-command.ts";
 import { runModelsCommand } from "./models-command.ts";
 import { runReceiptsCommand } from "./receipts-command.ts";
 import { runStartCommand } from "./start-command.ts";
@@ -57,6 +58,20 @@ program
   .option("--json", "print JSON")
   .action((opts: { config?: string; json?: boolean }) => {
     process.exitCode = runModelsCommand(opts);
+  });
+
+program
+  .command("explain")
+  .description("show how a request would be routed (classification, auto rule, route, chain) without starting a server or calling a model")
+  .option("-c, --config <file>", "config file (YAML or JSON)")
+  .option("-m, --model <name>", "the model field (default: the body's, else auto)")
+  .option("-f, --file <body.json>", "a Chat Completions request body")
+  .option("--prompt <text>", "a user message (else --file, else stdin: a JSON body or the prompt's text)")
+  .option("--task-type <type>", "as the x-switchyard-task-type header")
+  .addOption(new Option("--complexity <level>", "as the x-switchyard-complexity header").choices(["low", "medium", "high"]))
+  .option("--json", "print JSON (the same as POST /admin/explain)")
+  .action(async (opts: ExplainCommandOptions) => {
+    process.exitCode = await runExplainCommand(opts);
   });
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import type { Plan } from "../router/plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
 
 export interface AttemptTimeouts {
-  /** Until the first byte of a stream (its response headers). */
+  /** A stream: from the attempt's start to its first content (its response headers included). */
   ttftMs: number;
   /** The whole non-streaming answer. */
   totalMs: number;
@@ -50,13 +50,14 @@ export function chainSettings(config: Config, plan: Plan, headerTimeoutMs: numbe
  * The error for a request whose every attempt failed: the last error's kind and status, with
  * every attempt listed in order so the client sees what was tried.
  */
-export function allAttemptsFailed(draft: ReceiptDraft, last: GatewayError | null): GatewayError {
+export function allAttemptsFailed(draft: ReceiptDraft, last: GatewayError | null, fromAttempt = 0): GatewayError {
   if (!last) return new GatewayError("internal", "the plan had no target to try");
-  if (draft.attempts.length <= 1) return last;
-  const list = draft.attempts
+  const attempts = draft.attempts.slice(fromAttempt);
+  if (attempts.length <= 1) return last;
+  const list = attempts
     .map((a, i) => `${i + 1}) ${a.provider}/${a.upstreamModel}: ${a.errorKind ?? "ok"}${a.status === null ? "" : ` ${a.status}`} after ${Math.round(a.latencyMs)} ms`)
     .join("; ");
-  return new GatewayError(last.kind, `All ${draft.attempts.length} attempts failed: ${list}. Last error: ${last.message}`, {
+  return new GatewayError(last.kind, `All ${attempts.length} attempts failed: ${list}. Last error: ${last.message}`, {
     ...(last.provider !== undefined && { provider: last.provider }),
     ...(last.upstreamStatus !== undefined && { upstreamStatus: last.upstreamStatus }),
     ...(last.code !== undefined && { code: last.code }),

@@ -199,11 +199,14 @@ export class ReceiptDraft {
 
   /** What the answering deployment showed, for latency and cost guards. */
   private observeAnswer(target: Target, receipt: Receipt): void {
-    const last = this.attempts.at(-1);
-    if (!last) return;
+    const answered = this.attempts.findLast((a) => a.errorKind === null && a.provider === target.provider && a.model === target.modelId);
+    if (!answered) return;
+    const usage = this.usage;
     const tokens = (receipt.inputTokens ?? 0) + (receipt.outputTokens ?? 0);
-    const costPer1k = receipt.costMicroUsd !== null && tokens > 0 ? (receipt.costMicroUsd * 1000) / tokens : null;
-    this.runtime.health.observe(deploymentKey(target), { latencyMs: last.latencyMs, costPer1kMicroUsd: costPer1k });
+    // This answer's own cost: an escalated request's receipt also carries the answer it replaced.
+    const cost = usage ? computeCostMicroUsd(usage, this.runtime.priceOf(target)) : null;
+    const costPer1k = cost !== null && tokens > 0 ? (cost * 1000) / tokens : null;
+    this.runtime.health.observe(deploymentKey(target), { latencyMs: answered.latencyMs, costPer1kMicroUsd: costPer1k });
   }
 }
 

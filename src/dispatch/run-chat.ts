@@ -4,6 +4,7 @@ import { computeCostMicroUsd } from "../cost/compute-cost.ts";
 import type { Target } from "../router/plan.ts";
 import { resolveEscalation } from "../router/resolve-model.ts";
 import { adapterFor, requestFor } from "./call-target.ts";
+import { orderChain } from "./order-plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
 import { runDownChain } from "./run-down-chain.ts";
 import { validateAnswer } from "./validate-answer.ts";
@@ -34,7 +35,8 @@ export async function runChat(draft: ReceiptDraft, request: ChatRequest, signal:
   draft.escalations += 1;
   const firstTtft = draft.ttftMs;
   try {
-    const second = await runOnce(draft, request, signal, escalation.targets);
+    // The escalation's models balance over their deployments like any request's.
+    const second = await runOnce(draft, request, signal, orderChain(draft, escalation, draft.meta.taskId));
     // The first answer was paid for too.
     draft.addDiscardedCost(first.result.usage === null ? 0 : computeCostMicroUsd(first.result.usage, draft.runtime.priceOf(first.target)));
     const again = validateAnswer(second.result, request, route.validate);
@@ -45,7 +47,6 @@ export async function runChat(draft: ReceiptDraft, request: ChatRequest, signal:
     return second;
   } catch (err) {
     // The escalation failed outright: the first answer, flawed as it is, is still an answer.
-    draft.warnings.push(`escalation to ${route.escalate_to} failed; returning the first answer (${err instanceof Error ? err.message : String(err)})`);
     if (signal.aborted) throw err;
     draft.warnings.push(`escalation to ${route.escalate_to} failed; returning the first answer (${err instanceof Error ? err.message : String(err)})`);
     keepAnswer(draft, first, firstTtft);

@@ -40,6 +40,8 @@ export async function runDownChain<T>(
   const deadline = draft.startedMono + settings.deadlineMs;
   const targets = options.targets ?? plan.targets;
   let lastError: GatewayError | null = null;
+  // An escalation runs a second chain on the same draft: its failure lists its own attempts.
+  const firstAttempt = draft.attempts.length;
   let index = 0;
   let retriesHere = 0;
   let tried = 0;
@@ -47,7 +49,7 @@ export async function runDownChain<T>(
     const target = targets[index] as Target;
     const key = deploymentKey(target);
     const remainingMs = deadline - runtime.monotonicMs();
-    if (remainingMs <= 0) throw deadlineExceeded(draft, settings, lastError);
+    if (remainingMs < MIN_ATTEMPT_MS) throw deadlineExceeded(draft, settings, lastError, firstAttempt);
     const admission = health.admit(key);
     if (!admission.allowed) {
       if (!draft.skipped.includes(key)) draft.skipped.push(key);
@@ -63,8 +65,8 @@ export async function runDownChain<T>(
     try {
       const value = await attempt({ target, timeouts, startedMs });
       health.record(key, admission.ticket, "success");
-      const ttft = draft.ttftMs === null ? null : draft.ttftMs - (startedMs - draft.startedMono);
-      health.observe(key, { ttftMs: ttft });
+      // Only streams measure a first token; a whole answer's time would loosen the adaptive limit.
+      if (draft.meta.stream && draft.ttftMs !== null) health.observe(key, { ttftMs: draft.ttftMs - (startedMs - draft.startedMono) });
       return value;
     } catch (err) {
       const error = attemptError(err, target, signal);
@@ -93,13 +95,18 @@ export async function runDownChain<T>(
         draft.retries += 1;
         continue;
       }
-      if (step.step === "stop") throw allAttemptsFailed(draft, error);
+      if (step.step === "stop") throw allAttemptsFailed(draft, error, firstAttempt);
+      // Targets jumped over because their breaker is open are skipped as much as those met in the loop.
+      for (const passed of targets.slice(index + 1, index + 1 + step.index)) {
+        const passedKey = deploymentKey(passed);
+        if (!health.isAvailable(passedKey) && !draft.skipped.includes(passedKey)) draft.skipped.push(passedKey);
+      }
       index += 1 + step.index;
       retriesHere = 0;
     }
   }
   if (lastError === null) throw allBreakersOpen(draft);
-  throw allAttemptsFailed(draft, lastError);
+  throw allAttemptsFailed(draft, lastError, firstAttempt);
 }
 
 interface DecideInput {
@@ -126,6 +133,8 @@ async function decide(input: DecideInput): Promise<NextStep> {
   const remaining = targets.slice(index + 1).map(facts);
   // A slow first token moves on: waiting as long again on the same deployment is the worst bet.
   const movesOn = error.kind === "timeout" && remaining.some((t) => t.available !== false);
+  // This very failure may have opened the target's breaker: then there is nothing to retry on.
+  const currentOpen = !runtime.health.isAvailable(deploymentKey(current));
   const base = {
     error: { kind: error.kind, retryAfterMs: error.retryAfterMs },
     attemptOnTarget: input.retriesHere,
@@ -134,7 +143,8 @@ async function decide(input: DecideInput): Promise<NextStep> {
     remaining,
     retryAfterCapMs: settings.retryAfterCapMs,
   };
-  const step = nextStep({ ...base, retrySameAllowed: !movesOn });
+  // A hint above the cap is left to backoffDelayMs, so that the receipt says why there was no retry.
+  const step = nextStep({ ...base, retryAfterCapMs: undefined, retrySameAllowed: !movesOn && !currentOpen });
   if (step.step !== "retry_same") return step;
   const delay = backoffDelayMs({
     attempt: input.retriesHere,
@@ -144,6 +154,7 @@ async function decide(input: DecideInput): Promise<NextStep> {
     retryAfterMs: error.retryAfterMs,
     retryAfterCapMs: settings.retryAfterCapMs,
     remainingMs: deadline - runtime.monotonicMs(),
+    minAttemptMs: MIN_ATTEMPT_MS,
   });
   if ("giveUp" in delay || !runtime.health.tryRetry()) {
     const reason = "giveUp" in delay ? (delay.giveUp === "deadline" ? "the deadline is too close" : "the upstream asked for a longer wait than retry_after_cap_ms") : "the gateway's retry budget is spent";
@@ -160,8 +171,16 @@ async function decide(input: DecideInput): Promise<NextStep> {
   return step;
 }
 
+/**
+ * Less time than this left before the deadline: no attempt is started. It could not answer, and
+ * would only cost the upstream a request. It also absorbs timers that fire a little early, so an
+ * attempt cut to the deadline ends the request instead of handing a sliver to the next target.
+ */
+const MIN_ATTEMPT_MS = 10;
+
 function clip(base: AttemptTimeouts, ttftMs: number, remainingMs: number): AttemptTimeouts {
-  const left = Math.max(1, Math.floor(remainingMs));
+  // Rounded up: an attempt cut to the deadline runs until it, not a fraction of a millisecond short.
+  const left = Math.max(1, Math.ceil(remainingMs));
   return { ttftMs: Math.min(ttftMs, left), totalMs: Math.min(base.totalMs, left), idleMs: Math.min(base.idleMs, left) };
 }
 
@@ -170,10 +189,10 @@ function contextWindowOf(draft: ReceiptDraft, target: Target): number | undefine
   return Object.hasOwn(models, target.modelId) ? models[target.modelId]?.context_window : undefined;
 }
 
-function deadlineExceeded(draft: ReceiptDraft, settings: ChainSettings, last: GatewayError | null): GatewayError {
+function deadlineExceeded(draft: ReceiptDraft, settings: ChainSettings, last: GatewayError | null, firstAttempt: number): GatewayError {
   const message = `The request's deadline of ${settings.deadlineMs} ms (${settings.deadlineSource}) passed before any target answered.`;
   const error = new GatewayError("timeout", last ? `${message} Last error: ${last.message}` : message, { status: 504 });
-  return draft.attempts.length > 1 ? allAttemptsFailed(draft, error) : error;
+  return allAttemptsFailed(draft, error, firstAttempt);
 }
 
 function allBreakersOpen(draft: ReceiptDraft): GatewayError {

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ChatRequest } from "../core/request.ts";
 import type { ChatResult } from "../core/result.ts";
 import type { RouteConfig } from "../config/schema.ts";
@@ -35,7 +36,13 @@ export function validateAnswer(result: ChatResult, request: ChatRequest, checks:
   return null;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// No logger: a client's schema with a format ajv does not know (`email`, `date-time`) would
+// otherwise print a warning for every new schema.
+const ajv = new Ajv({ allErrors: false, strict: false, logger: false });
+// Draft 2020-12 (what zod's toJSONSchema declares in `$schema`) needs its own instance; the default
+// one cannot compile such a schema, and the answer would go unchecked.
+const ajv2020 = new Ajv2020({ allErrors: false, strict: false, logger: false });
+const DRAFT_2020 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
 const cache = new Map<string, ValidateFunction | null>();
 const MAX_CACHED_SCHEMAS = 500;
 
@@ -44,16 +51,30 @@ function compiled(schema: Record<string, unknown>): ValidateFunction | null {
   const key = JSON.stringify(schema);
   let validate = cache.get(key);
   if (validate === undefined) {
+    const engine = typeof schema.$schema === "string" && DRAFT_2020.test(schema.$schema) ? ajv2020 : ajv;
     try {
-      validate = ajv.compile(schema);
+      validate = engine.compile(schema);
     } catch {
       // A schema ajv cannot compile cannot be checked; the answer's JSON still was.
       validate = null;
     }
+    forget(engine, schema);
     if (cache.size >= MAX_CACHED_SCHEMAS) cache.delete(cache.keys().next().value as string);
     cache.set(key, validate);
   }
   return validate;
+}
+
+/**
+ * ajv keeps every schema it compiled, and refuses a second one with the same `$id`; the compiled
+ * function does not need that, and this module's cache is the one that is bounded.
+ */
+function forget(engine: Ajv | Ajv2020, schema: Record<string, unknown>): void {
+  try {
+    engine.removeSchema(schema);
+  } catch {
+    // A schema ajv could not read (e.g. a `$id` that is not a string) was never kept.
+  }
 }
 
 function clip(text: string): string {

@@ -3,8 +3,10 @@ import type { Target } from "./plan.ts";
 
 /** What is known of a deployment's recent behaviour (null: not enough yet). */
 export interface DeploymentFacts {
-  /** Median time to first token. */
+  /** Median time to first token (streams). */
   ttftP50Ms: number | null;
+  /** Median whole-answer latency. */
+  latencyP50Ms?: number | null;
   /** p95 of whole-answer latency. */
   latencyP95Ms: number | null;
   /** Mean observed cost per 1k tokens, in micro-USD. */
@@ -85,8 +87,12 @@ function orderGroup(group: Target[], input: OrderInput): Target[] {
       return [chosen, ...group.filter((t) => t !== chosen)];
     }
     case "least_latency":
-      // Unknown latency sorts first: a deployment nobody has measured yet gets tried.
-      return stableSort(group, (t) => input.facts(t).ttftP50Ms ?? -1);
+      // Time to first token where streams measured it, else the whole answer's. Unknown latency
+      // sorts first: a deployment nobody has measured yet gets tried.
+      return stableSort(group, (t) => {
+        const f = input.facts(t);
+        return f.ttftP50Ms ?? f.latencyP50Ms ?? -1;
+      });
     case "lowest_cost":
       return stableSort(group, (t) => input.facts(t).listPriceMicroUsd ?? Number.POSITIVE_INFINITY);
     default: {
@@ -114,6 +120,13 @@ export function stickyUnit(key: string): number {
     hash ^= key.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  // FNV-1a alone barely moves the high bits for a change in the last character, so `user-1` …
+  // `user-9` would all land on one deployment; murmur3's finalizer spreads every bit.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) / 4294967296;
 }
 

@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GatewayError } from "../core/errors.ts";
+import type { GatewayMetrics } from "../dispatch/metrics.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
 import type { ListReceiptsQuery } from "../ledger/receipt-store.ts";
 import type { Receipt } from "../ledger/receipt.ts";
+import { checkAdminAccess, isAdminPath } from "./admin-auth.ts";
+import { createBreakersHandler } from "./handle-admin-breakers.ts";
+import { createExplainHandler } from "./handle-admin-explain.ts";
 import { createChatCompletionsHandler } from "./handle-chat-completions.ts";
 import { createEmbeddingsHandler } from "./handle-embeddings.ts";
 import { createMessagesHandler } from "./handle-messages.ts";
+import { createMetricsHandler } from "./handle-metrics.ts";
 import { buildModelList } from "./handle-models.ts";
 import { Router } from "./router.ts";
 import { sendError, sendJson } from "./send.ts";
@@ -22,6 +27,8 @@ export interface GatewayServerOptions {
   receipts: ReceiptReader;
   /** Readiness: the stores are reachable. */
   isReady?: () => boolean;
+  /** Served at GET /metrics when given. */
+  metrics?: GatewayMetrics;
 }
 
 export interface GatewayServer {
@@ -67,7 +74,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 1000);
       const data = await options.receipts.list({ limit, ...(taskId !== null && { taskId }) });
       sendJson(res, 200, { object: "list", data });
-    });
+    })
+    // Every /admin path is checked for the admin key (or a loopback client) before routing.
+    .on("GET", "/admin/breakers", createBreakersHandler(runtime))
+    .on("POST", "/admin/explain", createExplainHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }));
+  if (options.metrics) router.on("GET", "/metrics", createMetricsHandler(options.metrics));
 
   const server = createServer({ keepAliveTimeout: 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
     active++;
@@ -77,6 +88,13 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     });
     if (draining) res.setHeader("connection", "close");
     try {
+      if (isAdminPath(req.url ?? "/")) {
+        const denied = checkAdminAccess(req, config.server.admin_key);
+        if (denied) {
+          sendError(res, denied, denied.status === 401 ? { "www-authenticate": 'Bearer realm="switchyard-admin"' } : {});
+          return;
+        }
+      }
       router.handle(req, res);
     } catch (err) {
       // A bug must cost one request, never the process.

@@ -40,6 +40,12 @@ interface Entry {
 }
 
 const MAX_TRANSITIONS = 200;
+/**
+ * Deployments tracked at most. Clients name `<provider>/<model>` deployments themselves, so the
+ * map must not grow with whatever they send; past this, a new deployment is served untracked
+ * (no breaker, no latency window) rather than evicting one that is.
+ */
+export const MAX_TRACKED_DEPLOYMENTS = 10_000;
 
 /**
  * What the gateway has seen of each deployment (`<provider>/<upstream model>`): its circuit
@@ -102,10 +108,11 @@ export class DeploymentHealth {
 
   facts(deployment: string, listPriceMicroUsd: number | null): DeploymentFacts {
     const entry = this.entries.get(deployment);
-    if (!entry) return { ttftP50Ms: null, latencyP95Ms: null, costPer1kMicroUsd: null, listPriceMicroUsd };
+    if (!entry) return { ttftP50Ms: null, latencyP50Ms: null, latencyP95Ms: null, costPer1kMicroUsd: null, listPriceMicroUsd };
     const costs = entry.costPer1k.samples;
     return {
       ttftP50Ms: percentile(entry.ttft, 50),
+      latencyP50Ms: percentile(entry.latency, 50),
       latencyP95Ms: percentile(entry.latency, 95),
       costPer1kMicroUsd: costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0) / costs.length,
       listPriceMicroUsd,
@@ -125,8 +132,13 @@ export class DeploymentHealth {
     return true;
   }
 
-  onTransition(listener: (t: BreakerTransition) => void): void {
+  /** Calls `listener` on every breaker transition; returns the function that stops it. */
+  onTransition(listener: (t: BreakerTransition) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   /** For /admin and metrics. */
@@ -151,7 +163,7 @@ export class DeploymentHealth {
         latency: createLatencyWindow(128),
         costPer1k: createLatencyWindow(32),
       };
-      this.entries.set(deployment, entry);
+      if (this.entries.size < MAX_TRACKED_DEPLOYMENTS) this.entries.set(deployment, entry);
     }
     return entry;
   }

@@ -1,0 +1,155 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Config } from "../config/schema.ts";
+import type { Receipt } from "../ledger/receipt.ts";
+import type { BreakerStatus } from "../router/circuit-breaker.ts";
+import type { DeploymentHealth } from "../state/deployment-health.ts";
+import type { ReceiptSink } from "./runtime.ts";
+
+/** The breaker gauge's values. */
+export const BREAKER_STATE_VALUE: Readonly<Record<BreakerStatus, number>> = { closed: 0, half_open: 1, open: 2 };
+
+/** Distinct `<provider>/<model>` names clients may add as label values before the rest show as `other`. */
+const MAX_UNCONFIGURED_MODELS = 100;
+
+export interface GatewayMetricsOptions {
+  config: Config;
+  health: DeploymentHealth;
+  /** Process metrics (CPU, memory, event loop, GC) in the same registry; default true. */
+  processMetrics?: boolean;
+}
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (several gateways in one process do
+ * not collide). Request counters move once per finished receipt — label increments only; breaker
+ * state and the retry budget are read from the health registry when scraped.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly knownModels: Set<string>;
+  private readonly otherModels = new Set<string>();
+  private readonly requests: Counter<"endpoint" | "route" | "model" | "provider" | "status">;
+  private readonly duration: Histogram<"endpoint" | "route" | "model" | "status">;
+  private readonly ttft: Histogram<"route" | "model">;
+  private readonly attempts: Counter<"provider" | "model" | "error_kind">;
+  private readonly retries: Counter<"route">;
+  private readonly fallbacks: Counter<"route">;
+  private readonly escalations: Counter<"route">;
+  private readonly validationFailures: Counter<"route">;
+  private readonly cacheHits: Counter<"route" | "model">;
+  private readonly tokens: Counter<"provider" | "model" | "type">;
+  private readonly cost: Counter<"route" | "model" | "provider">;
+  private readonly transitions: Counter<"deployment" | "from" | "to">;
+  private readonly probes: Counter<"provider" | "result">;
+
+  constructor(options: GatewayMetricsOptions) {
+    const registers = [this.registry];
+    const health = options.health;
+    this.knownModels = new Set(Object.keys(options.config.models));
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+
+    this.requests = new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: ["endpoint", "route", "model", "provider", "status"], registers });
+    this.duration = new Histogram({ name: "switchyard_request_duration_seconds", help: "Whole-request latency as the client saw it, retries and fallbacks included.", labelNames: ["endpoint", "route", "model", "status"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160], registers });
+    this.ttft = new Histogram({ name: "switchyard_time_to_first_token_seconds", help: "Time from the request's arrival to the first content byte.", labelNames: ["route", "model"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32], registers });
+    this.attempts = new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: ["provider", "model", "error_kind"], registers });
+    this.retries = new Counter({ name: "switchyard_retries_total", help: "Attempts repeated on the same target.", labelNames: ["route"], registers });
+    this.fallbacks = new Counter({ name: "switchyard_fallbacks_total", help: "Moves down a fallback chain to another target.", labelNames: ["route"], registers });
+    this.escalations = new Counter({ name: "switchyard_escalations_total", help: "Answers that failed validation and were sent on to the route's escalate_to.", labelNames: ["route"], registers });
+    this.validationFailures = new Counter({ name: "switchyard_validation_failures_total", help: "Answers that failed the route's validate checks.", labelNames: ["route"], registers });
+    this.cacheHits = new Counter({ name: "switchyard_cache_hits_total", help: "Requests answered from the response cache.", labelNames: ["route", "model"], registers });
+    this.tokens = new Counter({ name: "switchyard_tokens_total", help: "Tokens the upstreams reported, by type (input, cached_input, output, reasoning).", labelNames: ["provider", "model", "type"], registers });
+    this.cost = new Counter({ name: "switchyard_cost_usd_total", help: "Cost of what the upstreams reported using, in USD, where the price is known.", labelNames: ["route", "model", "provider"], registers });
+    this.transitions = new Counter({ name: "switchyard_circuit_breaker_transitions_total", help: "Circuit breaker transitions per deployment.", labelNames: ["deployment", "from", "to"], registers });
+    this.probes = new Counter({ name: "switchyard_health_probes_total", help: "Active health probes per provider, by result (`ok` or the error kind).", labelNames: ["provider", "result"], registers });
+
+    new Gauge({
+      name: "switchyard_circuit_breaker_state",
+      help: "Circuit breaker state per deployment (<provider>/<upstream model>): 0 closed, 1 half-open, 2 open.",
+      labelNames: ["deployment"],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of health.snapshot().deployments) {
+          if (d.breaker) this.set({ deployment: d.deployment }, BREAKER_STATE_VALUE[d.breaker.status]);
+        }
+      },
+    });
+    const budget = (name: string, help: string, pick: (b: { requests: number; retries: number; allowance: number }) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(pick(health.snapshot().retryBudget));
+        },
+      });
+    };
+    budget("switchyard_retry_budget_requests", "Requests counted in the retry budget's window.", (b) => b.requests);
+    budget("switchyard_retry_budget_retries", "Retries taken in the retry budget's window.", (b) => b.retries);
+    budget("switchyard_retry_budget_allowance", "Retries the window allows in all (ratio × requests + floor).", (b) => b.allowance);
+
+    health.onTransition((t) => this.transitions.inc({ deployment: t.deployment, from: t.from, to: t.to }));
+  }
+
+  /** A sink that also counts each receipt; the receipt reaches `sink` whatever metrics do. */
+  wrapSink(sink: ReceiptSink): ReceiptSink {
+    return {
+      write: (receipt) => {
+        sink.write(receipt);
+        try {
+          this.observe(receipt);
+        } catch (err) {
+          console.error("[switchyard] metrics failed for a receipt:", err);
+        }
+      },
+    };
+  }
+
+  /** Counts one finished request. */
+  observe(r: Receipt): void {
+    const route = r.route ?? "";
+    const model = this.modelLabel(r.model);
+    const provider = r.provider ?? "";
+    this.requests.inc({ endpoint: r.endpoint, route, model, provider, status: r.status });
+    this.duration.observe({ endpoint: r.endpoint, route, model, status: r.status }, r.latencyMs / 1000);
+    if (r.ttftMs !== null) this.ttft.observe({ route, model }, r.ttftMs / 1000);
+    for (const a of r.attempts) this.attempts.inc({ provider: a.provider, model: this.modelLabel(a.model), error_kind: a.errorKind ?? "none" });
+    if (r.retries > 0) this.retries.inc({ route }, r.retries);
+    if (r.fallbacks > 0) this.fallbacks.inc({ route }, r.fallbacks);
+    if (r.escalations > 0) this.escalations.inc({ route }, r.escalations);
+    if (r.validationFailures > 0) this.validationFailures.inc({ route }, r.validationFailures);
+    if (r.cacheHit) this.cacheHits.inc({ route, model });
+    if (!r.cacheHit) {
+      this.countTokens(provider, model, "input", r.inputTokens);
+      this.countTokens(provider, model, "cached_input", r.cachedInputTokens);
+      this.countTokens(provider, model, "output", r.outputTokens);
+      this.countTokens(provider, model, "reasoning", r.reasoningTokens);
+    }
+    if (r.costMicroUsd !== null && r.costMicroUsd > 0) this.cost.inc({ route, model, provider }, r.costMicroUsd / 1e6);
+  }
+
+  /** One active health probe's result. */
+  observeProbe(provider: string, result: string): void {
+    this.probes.inc({ provider, result });
+  }
+
+  /** The Prometheus text exposition and its content type. */
+  async render(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+
+  private countTokens(provider: string, model: string, type: string, n: number | null): void {
+    if (n !== null && n > 0) this.tokens.inc({ provider, model, type }, n);
+  }
+
+  /**
+   * Configured model ids as they are; `<provider>/<model>` names (which clients choose) up to a
+   * bound, then `other`, so a client cannot grow the series without limit.
+   */
+  private modelLabel(model: string | null): string {
+    if (model === null) return "";
+    if (this.knownModels.has(model) || this.otherModels.has(model)) return model;
+    if (this.otherModels.size >= MAX_UNCONFIGURED_MODELS) return "other";
+    this.otherModels.add(model);
+    return model;
+  }
+}
