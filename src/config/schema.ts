@@ -83,6 +83,61 @@ export const modelSchema = z
     message: "with `deployments`, set `upstream` on each deployment instead",
   });
 
+/** Requests and tokens per minute (a sliding minute). */
+export const rateLimitSchema = z.strictObject({
+  requests_per_minute: positiveInt.optional(),
+  tokens_per_minute: positiveInt.optional(),
+});
+
+/** USD and token limits per calendar day and month. */
+const periodLimits = {
+  daily_usd: z.number().positive().optional(),
+  monthly_usd: z.number().positive().optional(),
+  daily_tokens: positiveInt.optional(),
+  monthly_tokens: positiveInt.optional(),
+};
+
+export const ON_EXCEEDED = ["downgrade", "reject"] as const;
+
+/** A budget of one scope (a route, a key). */
+export const scopedBudgetSchema = z.strictObject({
+  ...periodLimits,
+  on_exceeded: z.enum(ON_EXCEEDED).optional(),
+  /** Where `downgrade` sends a request: a lane, route or model (default: the budget's, then the cheapest lane). */
+  downgrade_to: z.string().min(1).optional(),
+});
+
+export const budgetsSchema = z.strictObject({
+  ...periodLimits,
+  /** One request's estimate (prompt + output cap) may not exceed this. */
+  per_request_tokens: positiveInt.optional(),
+  per_request_usd: z.number().positive().optional(),
+  /** Every call with the same `x-switchyard-task-id`, summed. */
+  per_task_tokens: positiveInt.optional(),
+  per_task_usd: z.number().positive().optional(),
+  /** IANA time zone of the calendar days and months, e.g. `Europe/Berlin`. */
+  time_zone: z.string().min(1).default("UTC"),
+  on_exceeded: z.enum(ON_EXCEEDED).default("downgrade"),
+  downgrade_to: z.string().min(1).optional(),
+  routes: z.record(z.string(), scopedBudgetSchema).default({}),
+  pace: z
+    .strictObject({
+      /** Spend this many times ahead of an even pace moves low and normal priority to cheaper lanes. */
+      downgrade_when_ahead_by: z.number().min(1),
+      /** This priority (and above) keeps its lane while the pace is ahead. */
+      protect_priority: z.enum(["low", "normal", "high"]).default("high"),
+    })
+    .optional(),
+});
+
+export const keysSchema = z.strictObject({
+  /**
+   * `auto` (default): a gateway key is required once any key exists (`switchyard keys create`);
+   * `true`: always; `false`: never (keys are still read when sent, for their budgets and limits).
+   */
+  required: z.union([z.boolean(), z.literal("auto")]).default("auto"),
+});
+
 export const routeCacheSchema = z.strictObject({
   /** How long an answer may be served again. */
   ttl_s: positiveInt,
@@ -125,6 +180,10 @@ export const routeSchema = z
     max_latency_ms: positiveInt.optional(),
     /** A deployment whose recent cost per 1k tokens (USD) is above this is demoted to the end of the chain. */
     max_cost_per_1k_tokens: z.number().positive().optional(),
+    /** A request whose pre-flight estimate is above this (USD) is rejected or downgraded (`on_max_cost`). */
+    max_cost_usd: z.number().positive().optional(),
+    on_max_cost: z.enum(ON_EXCEEDED).optional(),
+    rate_limit: rateLimitSchema.optional(),
   })
   .refine((r) => (r.model === undefined) !== (r.lane === undefined), {
     message: "a route needs exactly one of `model` or `lane`",
@@ -223,9 +282,9 @@ export const configSchema = z.strictObject({
   lanes: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
   routes: z.record(z.string(), routeSchema).default({}),
   auto: z.strictObject({ rules: z.array(autoRuleSchema).default([]) }).optional(),
+  budgets: budgetsSchema.optional(),
+  keys: keysSchema.prefault({}),
   // Accepted as documented; enforced by later versions (start and check say so).
-  budgets: z.record(z.string(), z.unknown()).optional(),
-  keys: z.unknown().optional(),
   rollouts: z.record(z.string(), z.unknown()).optional(),
   telemetry: z.record(z.string(), z.unknown()).optional(),
   resilience: resilienceSchema.prefault({}),
@@ -243,4 +302,7 @@ export type ModelConfig = z.output<typeof modelSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type PriceConfig = z.output<typeof priceSchema>;
 export type DeploymentConfig = z.output<typeof deploymentSchema>;
+export type BudgetsConfig = z.output<typeof budgetsSchema>;
+export type ScopedBudgetConfig = z.output<typeof scopedBudgetSchema>;
+export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type BalanceStrategy = (typeof BALANCE_STRATEGIES)[number];

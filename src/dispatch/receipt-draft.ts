@@ -3,6 +3,7 @@ import type { FinishReason } from "../core/finish-reason.ts";
 import type { Usage } from "../core/usage.ts";
 import { computeCostMicroUsd } from "../cost/compute-cost.ts";
 import type { Attempt, Receipt, ReceiptStatus, RoutingRecord } from "../ledger/receipt.ts";
+import { explainClassification } from "../router/classify/explain-classification.ts";
 import { deploymentKey, type Plan, type Target } from "../router/plan.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -185,11 +186,11 @@ export class ReceiptDraft {
     if (auto) {
       record.rule = auto.rule;
       if (auto.source !== undefined) record.source = auto.source;
-      const c = auto.classification;
-      if (c) {
-        record.scores = roundValues(c.scores);
-        record.complexityScore = round3(c.complexityScore);
-        record.features = nonZero(c.features);
+      if (auto.classification) {
+        const explained = explainClassification(auto.classification);
+        record.scores = explained.scores;
+        record.complexityScore = explained.complexityScore;
+        record.features = Object.fromEntries(explained.topFeatures.map((f) => [f.name, f.value]));
       }
     }
     if (this.demoted.length > 0) record.demoted = this.demoted;
@@ -208,25 +209,6 @@ export class ReceiptDraft {
     const costPer1k = cost !== null && tokens > 0 ? (cost * 1000) / tokens : null;
     this.runtime.health.observe(deploymentKey(target), { latencyMs: answered.latencyMs, costPer1kMicroUsd: costPer1k });
   }
-}
-
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-function roundValues(values: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = round3(v);
-  return out;
-}
-
-/** The features that said something: a receipt row stays small. */
-function nonZero(features: object): Record<string, number | boolean> {
-  const out: Record<string, number | boolean> = {};
-  for (const [k, v] of Object.entries(features)) {
-    if (v === true || (typeof v === "number" && v !== 0)) out[k] = typeof v === "number" ? round3(v) : v;
-  }
-  return out;
 }
 
 function round(ms: number): number {

@@ -3,41 +3,40 @@ import { extractFeatures } from "./extract-features.ts";
 import { TASK_TYPES, type Classification, type Complexity, type Features, type TaskType } from "./types.ts";
 import { COMPLEXITY_TERMS, COMPLEXITY_THRESHOLDS, LENGTH_FACTOR, TYPE_COMPLEXITY_PRIOR, TYPE_WEIGHTS, type StepTerm, type Term } from "./weights.ts";
 
-interface Contribution {
-  feature: keyof Features;
-  value: number | boolean;
-  points: number;
-}
-
 /**
  * Assigns a task type and a complexity to a request for `model: auto`. Pure and deterministic:
  * the same request always gets the same answer, and the answer carries the features, every
- * type's score and the reasons behind the choice. Reads a bounded part of long requests.
+ * type's score, the complexity score and the reasons behind the choice (see
+ * explainClassification for a receipt-sized view). Reads a bounded part of long requests.
  */
 export function classifyRequest(request: ChatRequest): Classification {
   const features = extractFeatures(request);
-  const scores = {} as Record<TaskType, number>;
-  const contributions = {} as Record<TaskType, Contribution[]>;
+  const scores: Record<TaskType, number> = { chat: 0, summarization: 0, extraction: 0, classification: 0, code: 0, reasoning: 0, tool_use: 0 };
   let best: TaskType = "chat";
   for (const type of TASK_TYPES) {
     const { bias, terms } = TYPE_WEIGHTS[type];
-    const parts = terms.map((t) => contribution(t, features)).filter((c) => c.points !== 0);
-    contributions[type] = parts;
-    scores[type] = round(bias + parts.reduce((sum, c) => sum + c.points, 0));
+    let sum = 0;
+    for (const term of terms) sum += termPoints(term, features);
+    scores[type] = round(bias + sum);
     if (scores[type] > scores[best]) best = type;
   }
 
-  const complexityParts = COMPLEXITY_TERMS.map((t) => contribution(t, features))
-    .map((c) => (c.feature === "lastUserChars" ? { ...c, points: c.points * LENGTH_FACTOR[best] } : c))
-    .filter((c) => c.points !== 0);
+  const lengthFactor = LENGTH_FACTOR[best];
   const prior = TYPE_COMPLEXITY_PRIOR[best];
-  const complexityScore = round(prior + complexityParts.reduce((sum, c) => sum + c.points, 0));
+  let complexitySum = 0;
+  for (const term of COMPLEXITY_TERMS) {
+    const points = termPoints(term, features);
+    complexitySum += term.feature === "lastUserChars" ? points * lengthFactor : points;
+  }
+  const complexityScore = round(prior + complexitySum);
   const complexity: Complexity = complexityScore >= COMPLEXITY_THRESHOLDS.high ? "high" : complexityScore >= COMPLEXITY_THRESHOLDS.medium ? "medium" : "low";
 
-  const runnerUp = TASK_TYPES.filter((t) => t !== best).reduce((a, b) => (scores[b] > scores[a] ? b : a));
+  // The best of the others; ties go to the earlier type, as for the winner.
+  let runnerUp: TaskType = best === TASK_TYPES[0] ? TASK_TYPES[1] : TASK_TYPES[0];
+  for (const t of TASK_TYPES) if (t !== best && scores[t] > scores[runnerUp]) runnerUp = t;
   const reasons = [
-    `task_type ${best} (score ${scores[best]}; runner-up ${runnerUp} ${scores[runnerUp]})${describe(contributions[best])}`,
-    `complexity ${complexity} (score ${complexityScore}; medium ≥ ${COMPLEXITY_THRESHOLDS.medium}, high ≥ ${COMPLEXITY_THRESHOLDS.high}): ${best} prior +${prior}${describe(complexityParts)}`,
+    `task_type ${best} (score ${scores[best]}; runner-up ${runnerUp} ${scores[runnerUp]})${describe(TYPE_WEIGHTS[best].terms, features, 1)}`,
+    `complexity ${complexity} (score ${complexityScore}; medium ≥ ${COMPLEXITY_THRESHOLDS.medium}, high ≥ ${COMPLEXITY_THRESHOLDS.high}): ${best} prior +${prior}${describe(COMPLEXITY_TERMS, features, lengthFactor)}`,
   ];
   if (features.scannedChars < features.totalChars) {
     reasons.push(`read ${features.scannedChars} of ${features.totalChars} characters (bounded scan)`);
@@ -45,23 +44,52 @@ export function classifyRequest(request: ChatRequest): Classification {
   return { taskType: best, complexity, scores, complexityScore, features, reasons };
 }
 
-function contribution(term: Term | StepTerm, features: Features): Contribution {
+/** weight × min(value / scale, cap) for a linear term; the highest step reached for a step term. */
+function termPoints(term: Term | StepTerm, features: Features): number {
   const raw = features[term.feature];
   const value = typeof raw === "boolean" ? (raw ? 1 : 0) : raw;
-  let points = 0;
   if ("steps" in term) {
-    for (const [threshold, p] of term.steps) if (value >= threshold) points = p;
-  } else {
-    points = term.weight * Math.min(value / (term.scale ?? 1), term.cap ?? Number.POSITIVE_INFINITY);
+    let points = 0;
+    // Indexed, not destructured: destructuring the pairs allocates on every call.
+    const steps = term.steps;
+    for (let k = 0; k < steps.length; k++) if (value >= steps[k]![0]) points = steps[k]![1];
+    return points;
   }
-  return { feature: term.feature, value: raw, points };
+  return term.weight * Math.min(value / (term.scale ?? 1), term.cap ?? Number.POSITIVE_INFINITY);
 }
 
-/** The three largest contributions, strongest first, e.g. ": codeFences=2 +2, codeHits=3 +2.1". */
-function describe(parts: Contribution[]): string {
-  const top = [...parts].sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.feature < b.feature ? -1 : 1)).slice(0, 3);
-  if (top.length === 0) return "";
-  return `: ${top.map((c) => `${c.feature}=${c.value} ${c.points >= 0 ? "+" : ""}${round(c.points)}`).join(", ")}`;
+/** Scratch for describe: the points of each term of one list (the scoring is synchronous). */
+const termScratch = new Float64Array(Math.max(COMPLEXITY_TERMS.length, ...Object.values(TYPE_WEIGHTS).map((w) => w.terms.length)));
+
+/**
+ * The three largest contributions among the terms, strongest first (ties by feature name), e.g.
+ * ": codeFences=2 +2, codeHits=3 +2.1". The lastUserChars term counts × lengthFactor, as in the
+ * complexity score. Picks them without building or sorting a list.
+ */
+function describe(terms: readonly (Term | StepTerm)[], features: Features, lengthFactor: number): string {
+  const points = termScratch;
+  for (let k = 0; k < terms.length; k++) {
+    const term = terms[k]!;
+    points[k] = termPoints(term, features) * (term.feature === "lastUserChars" ? lengthFactor : 1);
+  }
+  let out = "";
+  for (let n = 0; n < 3; n++) {
+    let pick = -1;
+    for (let k = 0; k < terms.length; k++) {
+      if (points[k] === 0) continue;
+      if (pick < 0 || larger(Math.abs(points[k]!), terms[k]!.feature, Math.abs(points[pick]!), terms[pick]!.feature)) pick = k;
+    }
+    if (pick < 0) break;
+    const { feature } = terms[pick]!;
+    const p = points[pick]!;
+    points[pick] = 0; // described
+    out += `${n === 0 ? ": " : ", "}${feature}=${features[feature]} ${p >= 0 ? "+" : ""}${round(p)}`;
+  }
+  return out;
+}
+
+function larger(a: number, aName: string, b: number, bName: string): boolean {
+  return a > b || (a === b && aName < bName);
 }
 
 function round(x: number): number {

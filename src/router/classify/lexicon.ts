@@ -1,46 +1,48 @@
 /**
- * Vocabulary the feature scan counts. Single words are matched whole (lower-cased, ASCII word
- * characters); phrases are matched as substrings of the lower-cased window. Words are kept short
+ * Vocabulary the feature scan counts. Single words are matched whole (ASCII word characters, case
+ * folded); phrases are matched as substrings, ASCII case-insensitively. Words are kept short
  * and unambiguous: a word that is as common in chat as in code ("error", "list") is left out
  * rather than weighted down, because a miscount cannot be explained away in a reason.
  */
 
-const HASH_BUCKETS = 4096;
+const LEXICON_BUCKET_BITS = 12;
 
 /**
  * A fixed-size bucket array indexed by the low bits of wordHash: in the scan's inner loop an
  * array index is several times cheaper than a Map lookup. Entries in a bucket are confirmed by
- * comparing the word itself.
+ * comparing the word itself. `bits` sizes it: 2^bits buckets (the lexicon's 4096; a request's
+ * few tool words need far fewer, so that building their index stays cheap).
  */
 export class HashIndex<T extends { word: string }> {
-  private readonly buckets: Array<T[] | undefined> = new Array<T[] | undefined>(HASH_BUCKETS).fill(undefined);
-  constructor(entries: readonly T[]) {
+  private readonly buckets: Array<T[] | undefined>;
+  private readonly mask: number;
+  constructor(entries: readonly T[], bits: number = LEXICON_BUCKET_BITS) {
+    this.mask = (1 << bits) - 1;
+    this.buckets = new Array<T[] | undefined>(1 << bits).fill(undefined);
     for (const entry of entries) {
-      const b = wordHash(entry.word) & (HASH_BUCKETS - 1);
+      const b = wordHash(entry.word) & this.mask;
       (this.buckets[b] ??= []).push(entry);
     }
   }
   get(hash: number): readonly T[] | undefined {
-    return this.buckets[hash & (HASH_BUCKETS - 1)];
+    return this.buckets[hash & this.mask];
+  }
+  /** Whether an entry may have this hash: false for most words, so the scan can skip them cheaply. */
+  has(hash: number): boolean {
+    return this.buckets[hash & this.mask] !== undefined;
   }
 }
 
-export function indexByHash<T extends { word: string }>(entries: readonly T[]): HashIndex<T> {
-  return new HashIndex(entries);
+/** A HashIndex of the entries, with 2^bits buckets (default: the lexicon's size). */
+export function indexByHash<T extends { word: string }>(entries: readonly T[], bits?: number): HashIndex<T> {
+  return new HashIndex(entries, bits);
 }
 
-export type LexiconCategory =
-  | "summary"
-  | "extraction"
-  | "classification"
-  | "code"
-  | "reasoning"
-  | "planning"
-  | "chat"
-  | "action"
-  | "constraint"
-  | "multiStep"
-  | "hard";
+/** The lexicon's categories, in a fixed order: a category's index is its slot in the scan's hit counters. */
+export const LEXICON_CATEGORIES = ["summary", "extraction", "classification", "code", "reasoning", "planning", "chat", "action", "constraint", "multiStep", "hard"] as const;
+export type LexiconCategory = (typeof LEXICON_CATEGORIES)[number];
+
+const slotOf = (category: LexiconCategory): number => LEXICON_CATEGORIES.indexOf(category);
 
 const WORDS: Record<LexiconCategory, string> = {
   summary: "summarize summarise summarizing summarising summary summaries tldr recap condense condensed gist shorten digest synopsis abstract changelog",
@@ -81,13 +83,15 @@ export const WORD_CATEGORIES: ReadonlyMap<string, readonly LexiconCategory[]> = 
 export interface LexiconEntry {
   word: string;
   categories: readonly LexiconCategory[];
+  /** The categories' indexes in LEXICON_CATEGORIES. */
+  slots: readonly number[];
 }
 
 /**
  * The same words keyed by wordHash, so the scan can look a word up from a hash it computes as it
  * reads, without slicing a string per word; a hit is confirmed against the text.
  */
-export const WORD_INDEX: HashIndex<LexiconEntry> = indexByHash([...WORD_CATEGORIES].map(([word, categories]) => ({ word, categories })));
+export const WORD_INDEX: HashIndex<LexiconEntry> = indexByHash([...WORD_CATEGORIES].map(([word, categories]) => ({ word, categories, slots: categories.map(slotOf) })));
 
 /** The hash the scan computes incrementally: h = h * 31 + charCode, in 32 bits. */
 export function wordHash(word: string): number {
@@ -96,23 +100,24 @@ export function wordHash(word: string): number {
   return h;
 }
 
-
-
 export interface PhraseEntry {
   /** The phrase's leading run of word characters: the scan looks the phrase up when it reads this word. */
   word: string;
   phrase: string;
   category: LexiconCategory;
+  /** The category's index in LEXICON_CATEGORIES. */
+  slot: number;
 }
 
-const PHRASE_LIST: readonly PhraseEntry[] = Object.entries(PHRASES).flatMap(([category, phrases]) =>
-  phrases.map((phrase) => ({ word: /^[a-z0-9_]*/.exec(phrase)?.[0] ?? "", phrase, category: category as LexiconCategory })),
+/** Every phrase. Like the words, all lower-case ASCII: the scan folds only A–Z when it compares. */
+export const PHRASE_LIST: readonly PhraseEntry[] = Object.entries(PHRASES).flatMap(([category, phrases]) =>
+  phrases.map((phrase) => ({ word: /^[a-z0-9_]*/.exec(phrase)?.[0] ?? "", phrase, category: category as LexiconCategory, slot: slotOf(category as LexiconCategory) })),
 );
 
 /** Phrases that start with a word, keyed by that word's hash: checked only where the word occurs. */
 export const PHRASE_INDEX: HashIndex<PhraseEntry> = indexByHash(PHRASE_LIST.filter((p) => p.word !== ""));
 
-/** Phrases that start with a symbol ("```", "#include", "\\frac"): few, searched with indexOf. */
+/** Phrases that start with a symbol ("```", "#include", "\\frac"): few, looked for where their first character occurs. */
 export const SYMBOL_PHRASES: readonly PhraseEntry[] = PHRASE_LIST.filter((p) => p.word === "");
 
 /** Longest word worth looking up; longer runs of letters are skipped without allocating. */
