@@ -13,6 +13,7 @@ export interface ConfigView {
   routes: Map<string, { model: string | undefined; lane: string | undefined; escalateTo: string | undefined; validate: boolean; bufferStream: boolean }>;
   autoRules: { route: string | undefined; lane: string | undefined; model: string | undefined; catchAll: boolean }[];
   storage: { ledger: string | undefined; state: string | undefined };
+  budgets: { timeZone: string | undefined; routes: string[]; downgradeTo: { path: (string | number)[]; ref: string }[] };
 }
 
 type Obj = Record<string, unknown>;
@@ -32,6 +33,7 @@ export function viewConfig(data: unknown): ConfigView {
     routes: new Map(),
     autoRules: [],
     storage: { ledger: undefined, state: undefined },
+    budgets: { timeZone: undefined, routes: [], downgradeTo: [] },
   };
   for (const [name, p] of entries(root.providers)) {
     const o = isObj(p) ? p : {};
@@ -55,6 +57,15 @@ export function viewConfig(data: unknown): ConfigView {
     const when = isObj(o.when) ? o.when : {};
     const catchAll = when.task_type === undefined && when.complexity === undefined;
     view.autoRules.push({ route: str(o.route), lane: str(o.lane), model: str(o.model), catchAll });
+  }
+  const budgets = isObj(root.budgets) ? root.budgets : {};
+  view.budgets.timeZone = str(budgets.time_zone);
+  const downgradeTo = str(budgets.downgrade_to);
+  if (downgradeTo !== undefined) view.budgets.downgradeTo.push({ path: ["budgets", "downgrade_to"], ref: downgradeTo });
+  for (const [name, r] of entries(budgets.routes)) {
+    view.budgets.routes.push(name);
+    const to = isObj(r) ? str(r.downgrade_to) : undefined;
+    if (to !== undefined) view.budgets.downgradeTo.push({ path: ["budgets", "routes", name, "downgrade_to"], ref: to });
   }
   const storage = isObj(root.storage) ? root.storage : {};
   view.storage = { ledger: str(storage.ledger), state: str(storage.state) };

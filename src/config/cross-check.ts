@@ -1,3 +1,4 @@
+import { isValidTimeZone } from "../cost/budget-window.ts";
 import { closestIds } from "./closest-ids.ts";
 import type { ConfigView } from "./config-view.ts";
 import { directProvider, findReferenceCycles, followAliases, refKind } from "./references.ts";
@@ -109,6 +110,7 @@ export function crossCheck(view: ConfigView): CrossCheckResult {
   }
 
   checkAutoRules(view, { error, warn, unresolved, hint });
+  checkBudgets(view, { error, warn, unresolved, hint });
 
   for (const cycle of findReferenceCycles(view)) error(cycle.path, `reference cycle: ${cycle.chain}`);
 
@@ -164,6 +166,21 @@ function checkAutoRules(view: ConfigView, h: RuleHelpers): void {
   });
   if (rules.length > 0 && catchAllAt === null) {
     h.warn(["auto", "rules"], "no rule without `when`: a `model: auto` request that matches no rule gets a 404; end with a default rule such as `{ lane: cheap }`");
+  }
+}
+
+function checkBudgets(view: ConfigView, h: RuleHelpers): void {
+  const { timeZone, routes, downgradeTo } = view.budgets;
+  if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
+    h.error(["budgets", "time_zone"], `\`${timeZone}\` is not a time zone this runtime knows; use an IANA name such as \`UTC\` or \`Europe/Berlin\``);
+  }
+  for (const name of routes) {
+    if (!view.routes.has(name)) h.error(["budgets", "routes", name], `route \`${name}\` is not configured${h.hint(name, view.routes.keys())}`);
+  }
+  for (const { path, ref } of downgradeTo) {
+    if (view.lanes.has(ref)) continue;
+    const why = h.unresolved(ref, "a lane, route, alias or model");
+    if (why !== null) h.error(path, why);
   }
 }
 

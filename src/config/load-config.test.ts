@@ -303,3 +303,22 @@ models:
   assert.match(lines, /models\.both: a model needs exactly one of `provider` or `deployments`/);
   assert.match(lines, /models\.pinned: with `deployments`, set `upstream` on each deployment instead/);
 });
+
+test("budgets: the time zone, the routes they name and where they downgrade to are checked", () => {
+  const text = `${BASE}lanes:
+  cheap: [sim-pro]
+routes:
+  coding: { model: sim-pro }
+budgets:
+  time_zone: Mars/Olympus
+  downgrade_to: cheep
+  routes:
+    codin: { daily_usd: 5 }
+    coding: { daily_tokens: 100, downgrade_to: cheap }
+`;
+  const lines = issuesOf(text).map((i) => `${i.line} ${i.path}: ${i.message}`).join("\n");
+  assert.match(lines, /10 budgets\.time_zone: `Mars\/Olympus` is not a time zone/);
+  assert.match(lines, /11 budgets\.downgrade_to: `cheep` is not a lane, route, alias or model/);
+  assert.match(lines, /13 budgets\.routes\.codin: route `codin` is not configured \(did you mean `coding`\?\)/);
+  assert.doesNotMatch(lines, /routes\.coding\.downgrade_to/);
+});
