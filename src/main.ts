@@ -5,6 +5,7 @@ import type { Config, ProviderConfig } from "./config/schema.ts";
 import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
 import { startHealthProbe, type HealthProbe } from "./dispatch/health-probe.ts";
 import { GatewayMetrics } from "./dispatch/metrics.ts";
+import { createMemoryResponseStores } from "./dispatch/response-stores.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
 import { openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
@@ -141,6 +142,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     isSimulated: (provider) => simulated.has(provider),
     health,
     random: Math.random,
+    responses: createMemoryResponseStores(config, () => Date.now()),
   };
   const server = createGatewayServer({
     runtime,

@@ -5,6 +5,7 @@ import type { ProviderAdapter } from "../providers/provider.ts";
 import type { Target } from "../router/plan.ts";
 import type { Random } from "../router/random.ts";
 import type { DeploymentHealth } from "../state/deployment-health.ts";
+import type { ResponseStores } from "./response-stores.ts";
 
 /** Where finished receipts go (the batched writer); must never block or throw. */
 export interface ReceiptSink {
@@ -28,4 +29,9 @@ export interface Runtime {
   readonly health: DeploymentHealth;
   /** Jitter and weighted picks; seeded in tests. */
   readonly random: Random;
+  /**
+   * Finished responses: idempotent replays and the routes' response cache. Absent only in
+   * harnesses that test dispatch alone: then idempotency keys and `cache` are not honoured.
+   */
+  readonly responses?: ResponseStores;
 }

@@ -48,7 +48,7 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
       const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
       if (error.kind === "internal") console.error(`[switchyard] request ${draft.meta.requestId} failed:`, err);
       if (!res.headersSent && !res.destroyed) sendError(res, error, responseHeaders(draft));
-      const status = error.kind === "client_closed" ? "client_closed" : draft.attempts.length === 0 ? "rejected" : "error";
+      const status = error.kind === "client_closed" ? "client_closed" : draft.attempts.length === 0 && draft.skipped.length === 0 ? "rejected" : "error";
       draft.finish(status, error.status, error);
     }
   };

@@ -6,18 +6,27 @@ import type { ChatResult } from "../core/result.ts";
 import type { StreamBatch } from "../core/stream-event.ts";
 import { formatUsd } from "../cost/compute-cost.ts";
 import { applyRouteSettings } from "../dispatch/apply-route-settings.ts";
+import { collectStreamResult } from "../dispatch/collect-stream-result.ts";
 import { ReceiptDraft } from "../dispatch/receipt-draft.ts";
+import { answerFromCache, cacheFallback, cachePolicyFor, lookupCache, storeInCache, type CachePolicy } from "../dispatch/response-cache.ts";
+import { idempotencyFingerprint } from "../dispatch/response-keys.ts";
+import type { CachedAnswer, ResponseStores } from "../dispatch/response-stores.ts";
 import { runChat } from "../dispatch/run-chat.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
-import { committedFromResult, recordStreamAttempt, startChatStream, tapEvents, type CommittedStream } from "../dispatch/stream-chat.ts";
+import { committedFromResult, startChatStream, type CommittedStream } from "../dispatch/stream-chat.ts";
 import { orderChain } from "../dispatch/order-plan.ts";
 import type { Target } from "../router/plan.ts";
 import { autoSignals } from "../router/auto-signals.ts";
 import { resolveModel } from "../router/resolve-model.ts";
-import { SSE_HEADERS } from "../wire/sse.ts";
+import type { IdempotencyClaim } from "../state/idempotency-store.ts";
 import { parseJsonBody, readBody } from "./read-body.ts";
 import { readSwitchyardHeaders, type SwitchyardRequestHeaders } from "./request-headers.ts";
+import { idHeaders, responseHeaders } from "./response-headers.ts";
 import { sendJsonText } from "./send.ts";
+import { idempotencyKeyConflict, idempotencyKeyTooLong, MAX_IDEMPOTENCY_KEY_CHARS, serveReplay } from "./serve-replay.ts";
+import { serveStream } from "./serve-stream.ts";
+
+export { responseHeaders } from "./response-headers.ts";
 
 /** What a client codec makes of a request body. */
 export interface EdgeRequest {
@@ -69,6 +78,23 @@ export interface ChatHandlerOptions {
   maxBodyBytes: number;
 }
 
+/** A request on its way to an answer, once it is parsed and planned. */
+interface Answering<P extends EdgeRequest> {
+  req: { parsed: P; request: ChatRequest; draft: ReceiptDraft };
+  res: ServerResponse;
+  signal: AbortSignal;
+  /** Set when the runtime has response stores and the route caches this request. */
+  cache: { stores: ResponseStores; policy: CachePolicy } | null;
+  /** Collects the SSE text sent, when an idempotency key will replay it. */
+  tee: string[] | undefined;
+}
+
+/** What reached the client whole: what an idempotency key replays. */
+interface Answered {
+  stream: boolean;
+  body: string;
+}
+
 /** A thin edge over dispatch for one wire format. Every outcome writes a receipt. */
 export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOptions & { codec: ChatEdgeCodec<P> }) {
   const { runtime, codec } = options;
@@ -84,6 +110,61 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       reasoningEffort: null,
       timeoutMs: hdrs?.timeoutMs ?? null,
     });
+
+  /** Answers from the cache, or down the chain (the cache as its last link); null when it did not end well. */
+  async function answer(a: Answering<P>): Promise<Answered | null> {
+    const { draft, request, parsed } = a.req;
+    // A cache that cannot be read is a miss: it may cost a provider call, never the request.
+    const hit = a.cache ? await lookupCache(a.cache.stores, a.cache.policy).catch(cacheUnreadable) : null;
+    if (hit) answerFromCache(draft, hit);
+    else runtime.health.noteRequest();
+    /** Runs upstream; when every target fails, a `cache.fallback` route answers from the cache. */
+    const orFromCache = async <T>(run: () => Promise<T>, fromCache: (cached: CachedAnswer) => T): Promise<T> => {
+      try {
+        return await run();
+      } catch (err) {
+        const cached = a.cache ? await cacheFallback(a.cache.stores, a.cache.policy, draft, err, a.signal).catch(cacheUnreadable) : null;
+        if (cached === null) throw err;
+        return fromCache(cached);
+      }
+    };
+    const keep = (outcome: CachedAnswer): void => {
+      if (a.cache && !draft.cacheHit) void storeInCache(a.cache.stores, a.cache.policy, draft, outcome).catch(storeFailed);
+    };
+    const send = { draft, res: a.res, idHeader: codec.requestIdHeader, signal: a.signal, tee: a.tee };
+
+    if (!request.stream) {
+      const outcome = hit ?? (await orFromCache(() => runChat(draft, request, a.signal), (cached) => cached));
+      const text = codec.encodeResult(outcome.result, { parsed, draft, target: outcome.target });
+      const cost = draft.costMicroUsd();
+      const headers = responseHeaders(draft, codec.requestIdHeader);
+      if (cost !== null) headers["x-switchyard-cost-usd"] = formatUsd(cost);
+      sendJsonText(a.res, 200, text, headers);
+      draft.finish("ok", 200);
+      keep(outcome);
+      return { stream: false, body: text };
+    }
+    if (hit || bufferStream(runtime, draft.plan)) {
+      // A cached answer, or a route that validates answers: the stream is read whole first, so it can be escalated.
+      const outcome = hit ?? (await orFromCache(() => runChat(draft, { ...request, stream: false }, a.signal), (cached) => cached));
+      const stream = committedFromResult(outcome, runtime.monotonicMs());
+      const encoder = codec.openStream({ parsed, draft, target: outcome.target });
+      if ((await serveStream({ ...send, stream, encoder, recorded: true })) !== "ok") return null;
+      keep(outcome);
+      return { stream: true, body: a.tee?.join("") ?? "" };
+    }
+    const live = await orFromCache<{ stream: CommittedStream; recorded: boolean }>(
+      async () => ({ stream: await startChatStream(draft, request, a.signal), recorded: false }),
+      (cached) => ({ stream: committedFromResult(cached, runtime.monotonicMs()), recorded: true }),
+    );
+    const collector = a.cache && !live.recorded ? collectStreamResult() : undefined;
+    const encoder = codec.openStream({ parsed, draft, target: live.stream.target });
+    if ((await serveStream({ ...send, stream: live.stream, encoder, recorded: live.recorded, collector })) !== "ok") return null;
+    const result = collector?.result();
+    if (result) keep({ result, target: live.stream.target });
+    return { stream: true, body: a.tee?.join("") ?? "" };
+  }
+
   return async function handleChat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const clientGone = new AbortController();
@@ -91,10 +172,21 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       if (!res.writableFinished) clientGone.abort();
     });
     let draft: ReceiptDraft | null = null;
+    let claim: IdempotencyClaim | null = null;
     try {
       const hdrs = readSwitchyardHeaders(req.headers);
       draft = newDraft(requestId, hdrs);
-      const body = parseJsonBody(await readBody(req, options.maxBodyBytes));
+      const bytes = await readBody(req, options.maxBodyBytes);
+      const stores = runtime.responses;
+      const key = hdrs.idempotencyKey;
+      if (key !== null && stores !== undefined) {
+        if (key.length > MAX_IDEMPOTENCY_KEY_CHARS) throw idempotencyKeyTooLong(key.length);
+        const begun = await stores.idempotency.begin(key, idempotencyFingerprint(codec.endpoint, bytes), clientGone.signal);
+        if (begun.type === "replay") return serveReplay({ res, draft, stored: begun.value, idHeader: codec.requestIdHeader });
+        if (begun.type === "conflict") throw idempotencyKeyConflict(key);
+        claim = begun.claim;
+      }
+      const body = parseJsonBody(bytes);
       const peek = body as { model?: unknown; stream?: unknown };
       if (typeof peek?.model === "string") draft.requestedModel = peek.model;
       if (peek?.stream === true) draft.meta.stream = true;
@@ -106,25 +198,18 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       draft.plan = plan;
       const request = applyRouteSettings(runtime.config, plan, parsed.request, draft.warnings);
       draft.plan = { ...plan, targets: orderChain(draft, plan, hdrs.taskId ?? hdrs.user) };
-      runtime.health.noteRequest();
-      if (request.stream && bufferStream(runtime, plan)) {
-        // The route validates answers: the stream is read whole first, so it can be escalated.
-        const outcome = await runChat(draft, { ...request, stream: false }, clientGone.signal);
-        const stream = committedFromResult(outcome, runtime.monotonicMs());
-        const encoder = codec.openStream({ parsed, draft, target: outcome.target });
-        await serveStream({ draft, res, stream, encoder, idHeader: codec.requestIdHeader, signal: clientGone.signal, recorded: true });
-      } else if (request.stream) {
-        const stream = await startChatStream(draft, request, clientGone.signal);
-        const encoder = codec.openStream({ parsed, draft, target: stream.target });
-        await serveStream({ draft, res, stream, encoder, idHeader: codec.requestIdHeader, signal: clientGone.signal });
-      } else {
-        const outcome = await runChat(draft, request, clientGone.signal);
-        const text = codec.encodeResult(outcome.result, { parsed, draft, target: outcome.target });
-        const cost = draft.costMicroUsd();
-        const headers = responseHeaders(draft, codec.requestIdHeader);
-        if (cost !== null) headers["x-switchyard-cost-usd"] = formatUsd(cost);
-        sendJsonText(res, 200, text, headers);
-        draft.finish("ok", 200);
+      const policy = stores === undefined ? null : cachePolicyFor(runtime.config, plan, request);
+      const answered = await answer({
+        req: { parsed, request, draft },
+        res,
+        signal: clientGone.signal,
+        cache: stores !== undefined && policy !== null ? { stores, policy } : null,
+        tee: claim === null || !request.stream ? undefined : [],
+      });
+      if (claim !== null && stores !== undefined && answered !== null) {
+        const stored = { requestId, requestedModel: draft.requestedModel, plan: draft.plan, target: draft.target, finishReason: draft.finishReason, ...answered };
+        void stores.idempotency.complete(claim, stored).catch(storeFailed);
+        claim = null;
       }
     } catch (err) {
       const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
@@ -133,144 +218,29 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
         codec.sendError(res, error, draft ? responseHeaders(draft, codec.requestIdHeader) : idHeaders(requestId, codec.requestIdHeader));
       }
       const d = draft ?? newDraft(requestId, null);
-      const status = error.kind === "client_closed" ? "client_closed" : d.attempts.length === 0 ? "rejected" : "error";
+      // Rejected: turned away before any target was tried or skipped (bad input, unknown model, a budget).
+      const status = error.kind === "client_closed" ? "client_closed" : d.attempts.length === 0 && d.skipped.length === 0 ? "rejected" : "error";
       d.finish(status, error.status, error);
+    } finally {
+      // A request that did not end well leaves its key free: the client's retry (or a waiter) runs for real.
+      if (claim !== null) void runtime.responses?.idempotency.release(claim).catch(storeFailed);
     }
   };
 }
 
-function idHeaders(requestId: string, idHeader: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { "x-switchyard-request-id": requestId };
-  if (idHeader !== undefined) headers[idHeader] = requestId;
-  return headers;
+/** A store that fails after the answer went out costs a replay or a cache entry, never the request. */
+function storeFailed(err: unknown): void {
+  console.error("[switchyard] a response store failed:", err);
 }
 
-/** The `x-switchyard-*` response headers for what is known so far. */
-export function responseHeaders(draft: ReceiptDraft, idHeader?: string): Record<string, string> {
-  const headers = idHeaders(draft.meta.requestId, idHeader);
-  const plan = draft.plan;
-  if (plan?.route) headers["x-switchyard-route"] = headerSafe(plan.route);
-  if (plan?.lane) headers["x-switchyard-lane"] = headerSafe(plan.lane);
-  if (draft.target && draft.attempts.length > 0) {
-    headers["x-switchyard-model"] = headerSafe(draft.target.modelId);
-    headers["x-switchyard-provider"] = headerSafe(draft.target.provider);
-    if (draft.runtime.isSimulated(draft.target.provider)) headers["x-switchyard-simulated"] = "true";
-  }
-  headers["x-switchyard-attempts"] = String(draft.attempts.length);
-  headers["x-switchyard-cache"] = "miss";
-  headers["x-switchyard-overhead-ms"] = draft.overheadMs().toFixed(2);
-  if (draft.warnings.length > 0) headers["x-switchyard-warning"] = warningHeader(draft.warnings);
-  return headers;
-}
-
-interface ServeStreamOptions {
-  draft: ReceiptDraft;
-  res: ServerResponse;
-  stream: CommittedStream;
-  encoder: EdgeStreamEncoder;
-  /** The format's own request-id header, if any. */
-  idHeader: string | undefined;
-  signal: AbortSignal;
-  /** The answer was read whole before it is streamed: its attempts are already recorded. */
-  recorded?: boolean;
+function cacheUnreadable(err: unknown): null {
+  storeFailed(err);
+  return null;
 }
 
 /** Streams on a route with `validate` and `buffer_stream: true` are read whole first. */
-function bufferStream(runtime: Runtime, plan: { route: string | null }): boolean {
+function bufferStream(runtime: Runtime, plan: { route: string | null } | null): boolean {
   const routes = runtime.config.routes;
-  const route = plan.route !== null && Object.hasOwn(routes, plan.route) ? routes[plan.route] : undefined;
+  const route = plan?.route != null && Object.hasOwn(routes, plan.route) ? routes[plan.route] : undefined;
   return route?.buffer_stream === true && route.validate !== undefined;
 }
-
-async function serveStream({ draft, res, stream, encoder, idHeader, signal, recorded = false }: ServeStreamOptions): Promise<void> {
-  // The committed attempt is counted in the headers even though it is recorded when it ends.
-  const headers = responseHeaders(draft, idHeader);
-  headers["x-switchyard-model"] = headerSafe(stream.target.modelId);
-  headers["x-switchyard-provider"] = headerSafe(stream.target.provider);
-  headers["x-switchyard-attempts"] = String(draft.attempts.length + (recorded ? 0 : 1));
-  if (draft.runtime.isSimulated(stream.target.provider)) headers["x-switchyard-simulated"] = "true";
-  res.writeHead(200, { ...SSE_HEADERS, ...headers });
-  /** One write per batch. */
-  const write = async (batch: StreamBatch): Promise<void> => {
-    const text = encoder.batch(batch);
-    if (text !== "" && !res.write(text)) await waitForDrain(res, signal);
-  };
-
-  let failure: GatewayError | null = null;
-  try {
-    for (const batch of stream.head) await write(batch);
-    for (;;) {
-      const next = await stream.rest.next();
-      if (next.done) break;
-      // Chunks before an error are still the client's; the error ends the stream.
-      let batch = next.value;
-      for (const [i, chunk] of batch.entries()) {
-        tapEvents(draft, chunk.events);
-        const error = chunk.events.find((e) => e.type === "error");
-        if (error?.type === "error") {
-          failure = error.error;
-          batch = batch.slice(0, i);
-          break;
-        }
-      }
-      await write(batch);
-      if (failure) break;
-    }
-    if (!failure && draft.finishReason === null && !signal.aborted) {
-      failure = new GatewayError("network", `provider ${stream.target.provider} ended the stream without a finish reason`, {
-        provider: stream.target.provider,
-      });
-    }
-  } catch (err) {
-    failure = signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err, stream.target.provider);
-  }
-  if (signal.aborted || failure?.kind === "client_closed") {
-    void stream.rest.return?.();
-    const closed = new GatewayError("client_closed", "the client closed the connection mid-stream");
-    if (!recorded) recordStreamAttempt(draft, stream, closed);
-    draft.finish("client_closed", 499, closed);
-    return;
-  }
-  if (!recorded) recordStreamAttempt(draft, stream, failure);
-  if (failure) {
-    void stream.rest.return?.();
-    const message = new GatewayError(failure.kind, `The stream from provider ${stream.target.provider} broke off after it started: ${failure.message}`, {
-      provider: stream.target.provider,
-    });
-    res.end(encoder.fail(message));
-    draft.finish("truncated", 200, failure);
-    return;
-  }
-  res.end(encoder.end());
-  draft.finish("ok", 200);
-}
-
-function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("drain", done);
-      res.off("close", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-/**
- * A value that can go in a header: printable ASCII only. Config names and `<provider>/<model>`
- * names (which clients choose) may hold anything; the receipt keeps them as they were.
- */
-function headerSafe(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, "?");
-}
-
-/** Warnings as one header value: printable ASCII, bounded (the receipt keeps them all). */
-function warningHeader(warnings: readonly string[]): string {
-  const text = headerSafe(warnings.join("; "));
-  return text.length <= MAX_WARNING_HEADER ? text : `${text.slice(0, MAX_WARNING_HEADER - 40)}... (${warnings.length} warnings; see the receipt)`;
-}
-
-const MAX_WARNING_HEADER = 2000;

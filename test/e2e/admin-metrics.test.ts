@@ -93,8 +93,8 @@ resilience:
     assert.equal(sample(text, "switchyard_circuit_breaker_state", { deployment: "flaky/m" }), 2);
     assert.equal(sample(text, "switchyard_circuit_breaker_transitions_total", { deployment: "flaky/m", from: "closed", to: "open" }), 1);
     assert.equal(sample(text, "switchyard_upstream_attempts_total", { provider: "flaky", model: "m", error_kind: "upstream_5xx" }), 3);
-    // The skipped request tried no model: its receipt has none, and says "rejected".
-    assert.equal(sample(text, "switchyard_requests_total", { model: "", provider: "", status: "rejected" }), 1);
+    // The skipped request tried no model: its receipt has none, and says "error" (the gateway could not serve it).
+    assert.equal(sample(text, "switchyard_requests_total", { model: "", provider: "", status: "error" }), 1);
     assert.equal(sample(text, "switchyard_request_duration_seconds_count", { model: "m", status: "error" }), 3);
     assert.ok((sample(text, "switchyard_retry_budget_requests") ?? 0) >= 4);
     assert.ok(sample(text, "switchyard_retry_budget_allowance") !== null);
