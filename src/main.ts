@@ -1,4 +1,10 @@
 import { deploymentsOf } from "./config/deployments.ts";
+import { createAuthenticator, type Authenticator } from "./server/authenticate.ts";
+import type { KeyStore } from "./state/key-store.ts";
+import { keyStorePathFor, openSqliteKeyStore } from "./state/sqlite-key-store.ts";
+import { createEstimator } from "./dispatch/create-estimator.ts";
+import { MemoryBudgetStore } from "./state/memory-budget-store.ts";
+import { MemoryRateLimiter } from "./state/rate-limiter.ts";
 import { createDeploymentHealth } from "./state/deployment-health.ts";
 import type { AddressInfo } from "node:net";
 import type { Config, ProviderConfig } from "./config/schema.ts";
@@ -26,6 +32,8 @@ export interface StartOptions {
   ledgerPath: string;
   port?: number;
   host?: string;
+  /** The gateway keys; default: `keys.db` beside the ledger. */
+  keyStore?: KeyStore;
 }
 
 export interface RunningGateway {
@@ -39,6 +47,8 @@ export interface RunningGateway {
   healthProbe: HealthProbe | null;
   /** Graceful stop: drain in-flight requests (bounded), flush receipts, close pools. */
   close(): Promise<void>;
+  /** Gateway keys at the edge. */
+  auth: Authenticator;
 }
 
 /** The adapter for one configured provider, or null where this version has none for its type. */
@@ -128,14 +138,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { config } = options;
   const adapters = createAdapters(config);
   const store = await openWorkerReceiptStore(options.ledgerPath);
+  const keyStore = options.keyStore ?? openSqliteKeyStore(keyStorePathFor(options.ledgerPath));
+  const auth = await createAuthenticator({ store: keyStore, required: config.keys.required });
   const writer = new ReceiptWriter({ store });
   const simulated = new Set(Object.entries(config.providers).filter(([, p]) => p.type === "simulated").map(([n]) => n));
   const health = createDeploymentHealth(config, () => performance.now());
   const metrics = new GatewayMetrics({ config, health });
+  const priceOf = createPriceBook(config);
   const runtime: Runtime = {
     config,
     adapters,
-    priceOf: createPriceBook(config),
+    priceOf,
     receipts: metrics.wrapSink(writer),
     monotonicMs: () => performance.now(),
     wallClockMs: () => Date.now(),
@@ -143,11 +156,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     health,
     random: Math.random,
     responses: createMemoryResponseStores(config, () => Date.now()),
+    estimate: createEstimator(config, priceOf),
+    budgets: new MemoryBudgetStore(),
+    rateLimiter: new MemoryRateLimiter(),
   };
   const server = createGatewayServer({
     runtime,
     receipts: { get: (id) => writer.get(id), list: async (q) => { await writer.flush(); return store.list(q); } },
     metrics,
+    auth,
   });
   let address: AddressInfo;
   try {
@@ -155,6 +172,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (err) {
     // A taken port: nothing was served, but the ledger thread and pools must not keep the process alive.
     await writer.close();
+    auth.close();
+    await keyStore.close();
     await Promise.all([...adapters.values()].map((a) => a.close?.()));
     throw err;
   }
@@ -180,11 +199,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     runtime,
     metrics,
     healthProbe,
+    auth,
     close() {
       closing ??= (async () => {
         healthProbe?.stop();
         await server.shutdown(config.server.shutdown_grace_ms);
         await writer.close();
+        auth.close();
+        await keyStore.close();
         await Promise.all([...adapters.values()].map((a) => a.close?.()));
       })();
       return closing;

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheckCommand } from "./check-command.ts";
 import { runExplainCommand, type ExplainCommandOptions } from "./explain-command.ts";
+import { registerKeysCommand } from "./keys-command.ts";
 import { runModelsCommand } from "./models-command.ts";
+import { runPricesCommand } from "./prices-command.ts";
 import { runReceiptsCommand } from "./receipts-command.ts";
 import { runStartCommand } from "./start-command.ts";
 
@@ -61,6 +63,15 @@ program
   });
 
 program
+  .command("prices")
+  .description("list the price and context window in force for every configured model, and where each came from")
+  .option("-c, --config <file>", "config file (YAML or JSON)")
+  .option("--json", "print JSON")
+  .action((opts: { config?: string; json?: boolean }) => {
+    process.exitCode = runPricesCommand(opts);
+  });
+
+program
   .command("explain")
   .description("show how a request would be routed (classification, auto rule, route, chain) without starting a server or calling a model")
   .option("-c, --config <file>", "config file (YAML or JSON)")
@@ -73,5 +84,7 @@ program
   .action(async (opts: ExplainCommandOptions) => {
     process.exitCode = await runExplainCommand(opts);
   });
+
+registerKeysCommand(program);
 
 await program.parseAsync(process.argv);

@@ -10,7 +10,7 @@ export interface CrossCheckResult {
 }
 
 const RESERVED = "auto";
-const UNENFORCED_SECTIONS = ["budgets", "keys", "rollouts", "telemetry"] as const;
+const UNENFORCED_SECTIONS = ["rollouts", "telemetry"] as const;
 
 /**
  * The checks a schema cannot make: every name a config uses is defined, references resolve

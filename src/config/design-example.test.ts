@@ -77,10 +77,10 @@ test("DESIGN.md's example: the only error is the lane member that no model defin
   assert.equal(issue?.path, "lanes.work[1]");
   assert.equal(issue?.line, 21);
   assert.match(issue?.message ?? "", /`claude-sonnet-4\.6` is not a configured model .*did you mean `claude-opus-4\.7`/);
-  // Accepted with warnings: gemini is unused and keyless; budgets and rollouts are not enforced yet.
+  // Accepted with warnings: gemini is unused and keyless; rollouts are not enforced yet.
   assert.deepEqual(
     err.warnings.map((w) => w.replace(/: .*/, "")),
-    ["switchyard.yaml:7  providers.gemini.api_key", "switchyard.yaml:33  budgets", "switchyard.yaml:39  rollouts"],
+    ["switchyard.yaml:7  providers.gemini.api_key", "switchyard.yaml:39  rollouts"],
   );
 });
 

@@ -249,7 +249,7 @@ test("names shared by a route, an alias and a model are warned about", () => {
 test("sections this version does not enforce are accepted with a warning", () => {
   const text = `${BASE}budgets: { daily_usd: 50 }\nrollouts: {}\ntelemetry: { otlp: x }\nkeys: { required: auto }\n`;
   const { warnings } = parseConfigText({ text, file: "a.yaml", env: {} });
-  assert.equal(warnings.length, 4);
+  assert.equal(warnings.length, 2);
   for (const w of warnings) assert.match(w, /accepted but not enforced by this version/);
 });
 

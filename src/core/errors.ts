@@ -21,6 +21,8 @@ export type ErrorKind =
   | "payload_too_large"
   | "conflict"
   | "client_closed"
+  | "unauthorized"
+  | "forbidden"
   | "internal";
 
 export interface ErrorKindInfo {
@@ -54,6 +56,10 @@ export const ERROR_KINDS: Readonly<Record<ErrorKind, ErrorKindInfo>> = {
   payload_too_large: { retryable: false, fallback: false, status: 413, type: "invalid_request_error" },
   conflict: { retryable: false, fallback: false, status: 409, type: "invalid_request_error" },
   client_closed: { retryable: false, fallback: false, status: 499, type: "client_closed" },
+  /** The client sent no gateway key, or one that is unknown or revoked (not an upstream's `auth`). */
+  unauthorized: { retryable: false, fallback: false, status: 401, type: "authentication_error" },
+  /** The client's gateway key may not use what it asked for (not an upstream's `permission`). */
+  forbidden: { retryable: false, fallback: false, status: 403, type: "permission_error" },
   internal: { retryable: false, fallback: false, status: 500, type: "api_error" },
 };
 

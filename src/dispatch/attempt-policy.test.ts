@@ -9,6 +9,7 @@ import { allAttemptsFailed, chainSettings, type AttemptTimeouts } from "./attemp
 import { ReceiptDraft } from "./receipt-draft.ts";
 import { seededRandom } from "../router/random.ts";
 import { createDeploymentHealth } from "../state/deployment-health.ts";
+import { runtimeExtras } from "../../test/support/test-runtime.ts";
 import type { Runtime } from "./runtime.ts";
 
 const configOf = (resilience: string): Config =>
@@ -74,6 +75,7 @@ function draftWith(attempts: Partial<Attempt>[]): ReceiptDraft {
     isSimulated: () => true,
     health: createDeploymentHealth(DEFAULTS, () => 0),
     random: seededRandom(1),
+    ...runtimeExtras(DEFAULTS),
   };
   const draft = new ReceiptDraft(runtime, {
     requestId: "r", endpoint: "/v1/chat/completions", taskId: null, taskType: null, complexity: null,

@@ -5,6 +5,8 @@ import { computeCostMicroUsd } from "../cost/compute-cost.ts";
 import type { Attempt, Receipt, ReceiptStatus, RoutingRecord } from "../ledger/receipt.ts";
 import { explainClassification } from "../router/classify/explain-classification.ts";
 import { deploymentKey, type Plan, type Target } from "../router/plan.ts";
+import type { Reservation } from "./admit-request.ts";
+import { settleReservation } from "./settle-reservation.ts";
 import type { Runtime } from "./runtime.ts";
 
 export interface RequestMeta {
@@ -48,6 +50,13 @@ export class ReceiptDraft {
   /** Deployments a guard demoted or an open breaker skipped, for the receipt's `routing`. */
   demoted: string[] = [];
   skipped: string[] = [];
+  /** The gateway key the request came with. */
+  keyId: string | null = null;
+  /** What admission reserved against budgets; settled when the receipt is written. */
+  reservation: Reservation | null = null;
+  estimatedCostMicroUsd: number | null = null;
+  /** Set when a budget, cap or pace moved the request to a cheaper lane (`x-switchyard-budget`). */
+  budgetNote: string | null = null;
   /** Cost of answers paid for but not returned (an escalated answer's predecessor); null: unknown. */
   private discardedCostMicroUsd: number | null = 0;
   private written = false;
@@ -129,7 +138,7 @@ export class ReceiptDraft {
       requestId: this.meta.requestId,
       createdAt: this.startedAt,
       endpoint: this.meta.endpoint,
-      keyId: null,
+      keyId: this.keyId,
       taskId: this.meta.taskId,
       taskType: this.meta.taskType ?? this.plan?.auto?.taskType ?? null,
       complexity: this.meta.complexity ?? this.plan?.auto?.complexity ?? null,
@@ -154,7 +163,7 @@ export class ReceiptDraft {
       outputTokens: usage?.outputTokens ?? null,
       reasoningTokens: usage?.reasoningTokens ?? null,
       costMicroUsd: this.costMicroUsd(status),
-      estimatedCostMicroUsd: null,
+      estimatedCostMicroUsd: this.estimatedCostMicroUsd,
       latencyMs: round(this.elapsedMs()),
       ttftMs: this.ttftMs === null ? null : round(this.ttftMs),
       overheadMs: round(this.overheadMs()),
@@ -174,6 +183,7 @@ export class ReceiptDraft {
       simulated: attemptsWithTarget.length > 0 && attemptsWithTarget.every((a) => this.runtime.isSimulated(a.provider)),
     };
     if (status === "ok" && target && !this.cacheHit) this.observeAnswer(target, receipt);
+    if (this.reservation) settleReservation(this.runtime, this.reservation, receipt);
     this.runtime.receipts.write(receipt);
     return receipt;
   }

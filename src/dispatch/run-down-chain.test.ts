@@ -10,6 +10,7 @@ import { createDeploymentHealth } from "../state/deployment-health.ts";
 import type { AttemptTimeouts } from "./attempt-policy.ts";
 import { ReceiptDraft } from "./receipt-draft.ts";
 import { runDownChain } from "./run-down-chain.ts";
+import { runtimeExtras } from "../../test/support/test-runtime.ts";
 import type { Runtime } from "./runtime.ts";
 
 /**
@@ -73,6 +74,7 @@ function harness(route: string, resilience = RESILIENCE, meta: { timeoutMs?: num
     isSimulated: () => true,
     health: createDeploymentHealth(config, () => now),
     random: seededRandom(5),
+    ...runtimeExtras(config),
   };
   const draft = new ReceiptDraft(runtime, {
     requestId: "req",

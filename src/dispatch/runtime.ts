@@ -2,7 +2,11 @@ import type { Config } from "../config/schema.ts";
 import type { ResolvedPrice } from "../cost/resolve-price.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import type { ProviderAdapter } from "../providers/provider.ts";
+import type { ChatRequest } from "../core/request.ts";
 import type { Target } from "../router/plan.ts";
+import type { BudgetStore } from "../state/budget-store.ts";
+import type { RateLimiter } from "../state/rate-limiter.ts";
+import type { RequestEstimate } from "./admit-request.ts";
 import type { Random } from "../router/random.ts";
 import type { DeploymentHealth } from "../state/deployment-health.ts";
 import type { ResponseStores } from "./response-stores.ts";
@@ -34,4 +38,9 @@ export interface Runtime {
    * harnesses that test dispatch alone: then idempotency keys and `cache` are not honoured.
    */
   readonly responses?: ResponseStores;
+  /** A request's pre-flight estimate for one target. */
+  estimate(request: ChatRequest, target: Target): RequestEstimate;
+  /** Budget counters: reserve before the call, settle after it. */
+  readonly budgets: BudgetStore;
+  readonly rateLimiter: RateLimiter;
 }

@@ -26,6 +26,14 @@ describe("openWorkerReceiptStore", () => {
     await direct.close();
   });
 
+  test("a batch the ledger rejects rejects as a whole", async () => {
+    const store = await openWorkerReceiptStore(freshPath());
+    const bad = makeReceipt({ requestId: "bad", status: null as unknown as "ok" }); // violates NOT NULL
+    await assert.rejects(store.insertMany([makeReceipt({ requestId: "good" }), bad]), /NOT NULL/);
+    assert.equal(await store.get("good"), null);
+    await store.close();
+  });
+
   test("rejects with the reason when the ledger cannot be opened", async () => {
     const notADir = join(root, "file");
     writeFileSync(notADir, "x");

@@ -134,6 +134,8 @@ const OPENS: Record<string, boolean> = {
   payload_too_large: false,
   conflict: false,
   client_closed: false,
+  unauthorized: false,
+  forbidden: false,
   internal: false,
 };
 

@@ -45,6 +45,8 @@ export const BREAKER_COUNTS: Readonly<Record<ErrorKind, BreakerCount>> = {
   payload_too_large: "ignore",
   conflict: "ignore",
   client_closed: "ignore",
+  unauthorized: "ignore",
+  forbidden: "ignore",
   internal: "ignore",
 };
 

@@ -45,6 +45,8 @@ const EXPECTED: Record<string, [first: NextStep, exhausted: NextStep]> = {
   payload_too_large: [STOP, STOP],
   conflict: [STOP, STOP],
   client_closed: [STOP, STOP],
+  unauthorized: [STOP, STOP],
+  forbidden: [STOP, STOP],
   internal: [STOP, STOP],
 };
 

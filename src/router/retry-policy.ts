@@ -35,6 +35,8 @@ export const RETRY_RULES: Readonly<Record<ErrorKind, RetryRule>> = {
   payload_too_large: { sameTarget: false, fallback: "none" },
   conflict: { sameTarget: false, fallback: "none" },
   client_closed: { sameTarget: false, fallback: "none" },
+  unauthorized: { sameTarget: false, fallback: "none" },
+  forbidden: { sameTarget: false, fallback: "none" },
   internal: { sameTarget: false, fallback: "none" },
 };
 

@@ -6,7 +6,9 @@ import type { Runtime } from "../dispatch/runtime.ts";
 import type { ListReceiptsQuery } from "../ledger/receipt-store.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import { checkAdminAccess, isAdminPath } from "./admin-auth.ts";
+import type { Authenticator } from "./authenticate.ts";
 import { createBreakersHandler } from "./handle-admin-breakers.ts";
+import { createBudgetsHandler } from "./handle-admin-budgets.ts";
 import { createExplainHandler } from "./handle-admin-explain.ts";
 import { createChatCompletionsHandler } from "./handle-chat-completions.ts";
 import { createEmbeddingsHandler } from "./handle-embeddings.ts";
@@ -29,6 +31,8 @@ export interface GatewayServerOptions {
   isReady?: () => boolean;
   /** Served at GET /metrics when given. */
   metrics?: GatewayMetrics;
+  /** Gateway keys; without it every request is let in. */
+  auth?: Authenticator;
 }
 
 export interface GatewayServer {
@@ -49,9 +53,9 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const idleWaiters: (() => void)[] = [];
 
   const router = new Router()
-    .on("POST", "/v1/chat/completions", createChatCompletionsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
-    .on("POST", "/v1/messages", createMessagesHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
-    .on("POST", "/v1/embeddings", createEmbeddingsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }))
+    .on("POST", "/v1/chat/completions", createChatCompletionsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes, auth: options.auth }))
+    .on("POST", "/v1/messages", createMessagesHandler({ runtime, maxBodyBytes: config.server.max_body_bytes, auth: options.auth }))
+    .on("POST", "/v1/embeddings", createEmbeddingsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes, auth: options.auth }))
     .on("GET", "/v1/models", (_req, res) => sendJson(res, 200, models))
     .on("GET", "/v1/models/:id", (_req, res, params) => {
       const model = models.data.find((m) => m.id === params["id"]);
@@ -77,6 +81,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     })
     // Every /admin path is checked for the admin key (or a loopback client) before routing.
     .on("GET", "/admin/breakers", createBreakersHandler(runtime))
+    .on("GET", "/admin/budgets", createBudgetsHandler(runtime))
     .on("POST", "/admin/explain", createExplainHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }));
   if (options.metrics) router.on("GET", "/metrics", createMetricsHandler(options.metrics));
 

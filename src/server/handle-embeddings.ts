@@ -8,12 +8,13 @@ import type { Runtime } from "../dispatch/runtime.ts";
 import { resolveModel } from "../router/resolve-model.ts";
 import { encodeEmbeddingsResult, parseEmbeddingsRequest } from "../wire/openai/parse-embeddings-request.ts";
 import { parseJsonBody, readBody } from "./read-body.ts";
+import type { Authenticator } from "./authenticate.ts";
 import { readSwitchyardHeaders } from "./request-headers.ts";
 import { sendError, sendJsonText } from "./send.ts";
 import { responseHeaders } from "./serve-chat.ts";
 
 /** POST /v1/embeddings: resolved, dispatched and receipted like chat requests. */
-export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyBytes: number }) {
+export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyBytes: number; auth?: Authenticator | undefined }) {
   const { runtime } = options;
   return async function handleEmbeddings(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const clientGone = new AbortController();
@@ -33,11 +34,15 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
     try {
       const hdrs = readSwitchyardHeaders(req.headers);
       Object.assign(draft.meta, { taskId: hdrs.taskId, taskType: hdrs.taskType, complexity: hdrs.complexity, idempotencyKey: hdrs.idempotencyKey });
+      const gatewayKey = (await options.auth?.authenticate(req.headers)) ?? null;
+      draft.keyId = gatewayKey?.id ?? null;
       const body = parseJsonBody(await readBody(req, options.maxBodyBytes));
       const model = (body as { model?: unknown } | null)?.model;
       if (typeof model === "string") draft.requestedModel = model;
       const parsed = parseEmbeddingsRequest(body);
       draft.plan = resolveModel(runtime.config, parsed.requestedModel, { taskType: hdrs.taskType, complexity: hdrs.complexity });
+      const denied = options.auth?.allowed(gatewayKey, parsed.requestedModel, draft.plan);
+      if (denied) throw denied;
       const result = await runEmbeddings(draft, parsed.request, clientGone.signal);
       const headers = responseHeaders(draft);
       const cost = draft.costMicroUsd();
@@ -47,7 +52,11 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
     } catch (err) {
       const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
       if (error.kind === "internal") console.error(`[switchyard] request ${draft.meta.requestId} failed:`, err);
-      if (!res.headersSent && !res.destroyed) sendError(res, error, responseHeaders(draft));
+      if (!res.headersSent && !res.destroyed) {
+        const headers = responseHeaders(draft);
+        if (error.kind === "unauthorized") headers["www-authenticate"] = 'Bearer realm="switchyard"';
+        sendError(res, error, headers);
+      }
       const status = error.kind === "client_closed" ? "client_closed" : draft.attempts.length === 0 && draft.skipped.length === 0 ? "rejected" : "error";
       draft.finish(status, error.status, error);
     }

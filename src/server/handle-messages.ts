@@ -44,7 +44,7 @@ function sendMessagesError(res: ServerResponse, error: GatewayError, headers: Re
     return;
   }
   const extra: Record<string, string> = { ...headers };
-  if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) {
+  if ((error.kind === "rate_limited" || error.kind === "budget_exceeded") && error.retryAfterMs !== undefined) {
     extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));
   }
   sendJson(res, error.status, encodeMessagesError(error), extra);

@@ -11,6 +11,8 @@ export interface SwitchyardRequestHeaders {
   idempotencyKey: string | null;
   /** `x-switchyard-timeout-ms`: the whole request's deadline. */
   timeoutMs: number | null;
+  /** `x-switchyard-max-cost-usd`, in integer micro-USD. */
+  maxCostMicroUsd: number | null;
 }
 
 function one(headers: IncomingHttpHeaders, name: string): string | null {
@@ -36,6 +38,7 @@ export function readSwitchyardHeaders(headers: IncomingHttpHeaders): SwitchyardR
     user: one(headers, "x-switchyard-user"),
     idempotencyKey: one(headers, "idempotency-key"),
     timeoutMs: positiveInteger(headers, "x-switchyard-timeout-ms"),
+    maxCostMicroUsd: usdAmount(headers, "x-switchyard-max-cost-usd"),
   };
 }
 
@@ -47,4 +50,15 @@ function positiveInteger(headers: IncomingHttpHeaders, name: string): number | n
     throw new GatewayError("bad_request", `Header ${name} must be a positive whole number of milliseconds (got '${value}').`, { param: name });
   }
   return n;
+}
+
+function usdAmount(headers: IncomingHttpHeaders, name: string): number | null {
+  const value = one(headers, name);
+  if (value === null) return null;
+  const text = value.trim();
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(n) || n <= 0) {
+    throw new GatewayError("bad_request", `Header ${name} must be a positive amount in USD such as 0.05 (got '${value}').`, { param: name });
+  }
+  return Math.round(n * 1e6);
 }

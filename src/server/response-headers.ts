@@ -21,6 +21,7 @@ export function responseHeaders(draft: ReceiptDraft, idHeader?: string): Record<
   headers["x-switchyard-attempts"] = String(draft.attempts.length);
   headers["x-switchyard-cache"] = draft.cacheHit ? "hit" : "miss";
   headers["x-switchyard-overhead-ms"] = draft.overheadMs().toFixed(2);
+  if (draft.budgetNote !== null) headers["x-switchyard-budget"] = headerSafe(draft.budgetNote).slice(0, 500);
   if (draft.warnings.length > 0) headers["x-switchyard-warning"] = warningHeader(draft.warnings);
   return headers;
 }

@@ -14,6 +14,8 @@ import type { CachedAnswer, ResponseStores } from "../dispatch/response-stores.t
 import { runChat } from "../dispatch/run-chat.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
 import { committedFromResult, startChatStream, type CommittedStream } from "../dispatch/stream-chat.ts";
+import { admitRequest } from "../dispatch/admit-request.ts";
+import type { Authenticator } from "./authenticate.ts";
 import { orderChain } from "../dispatch/order-plan.ts";
 import type { Target } from "../router/plan.ts";
 import { autoSignals } from "../router/auto-signals.ts";
@@ -76,6 +78,8 @@ export interface ChatEdgeCodec<P extends EdgeRequest> {
 export interface ChatHandlerOptions {
   runtime: Runtime;
   maxBodyBytes: number;
+  /** Gateway keys; absent: every request is let in. */
+  auth?: Authenticator | undefined;
 }
 
 /** A request on its way to an answer, once it is parsed and planned. */
@@ -176,12 +180,16 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
     try {
       const hdrs = readSwitchyardHeaders(req.headers);
       draft = newDraft(requestId, hdrs);
+      const gatewayKey = (await options.auth?.authenticate(req.headers)) ?? null;
+      draft.keyId = gatewayKey?.id ?? null;
       const bytes = await readBody(req, options.maxBodyBytes);
       const stores = runtime.responses;
       const key = hdrs.idempotencyKey;
       if (key !== null && stores !== undefined) {
         if (key.length > MAX_IDEMPOTENCY_KEY_CHARS) throw idempotencyKeyTooLong(key.length);
-        const begun = await stores.idempotency.begin(key, idempotencyFingerprint(codec.endpoint, bytes), clientGone.signal);
+        // One gateway key cannot replay another's answers.
+        const scoped = `${gatewayKey?.id ?? "-"}:${key}`;
+        const begun = await stores.idempotency.begin(scoped, idempotencyFingerprint(codec.endpoint, bytes), clientGone.signal);
         if (begun.type === "replay") return serveReplay({ res, draft, stored: begun.value, idHeader: codec.requestIdHeader });
         if (begun.type === "conflict") throw idempotencyKeyConflict(key);
         claim = begun.claim;
@@ -196,8 +204,19 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       const signals = autoSignals(parsed.requestedModel, parsed.request, { taskType: hdrs.taskType, complexity: hdrs.complexity });
       const plan = resolveModel(runtime.config, parsed.requestedModel, signals);
       draft.plan = plan;
+      const denied = options.auth?.allowed(gatewayKey, parsed.requestedModel, plan);
+      if (denied) throw denied;
       const request = applyRouteSettings(runtime.config, plan, parsed.request, draft.warnings);
-      draft.plan = { ...plan, targets: orderChain(draft, plan, hdrs.taskId ?? hdrs.user) };
+      const stickyKey = hdrs.taskId ?? hdrs.user;
+      draft.plan = await admitRequest({
+        draft,
+        plan: { ...plan, targets: orderChain(draft, plan, stickyKey) },
+        request,
+        key: gatewayKey,
+        priority: hdrs.priority,
+        maxCostMicroUsd: hdrs.maxCostMicroUsd,
+        stickyKey,
+      });
       const policy = stores === undefined ? null : cachePolicyFor(runtime.config, plan, request);
       const answered = await answer({
         req: { parsed, request, draft },
@@ -215,7 +234,9 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
       if (error.kind === "internal") console.error(`[switchyard] request ${requestId} failed:`, err);
       if (!res.headersSent && !res.destroyed) {
-        codec.sendError(res, error, draft ? responseHeaders(draft, codec.requestIdHeader) : idHeaders(requestId, codec.requestIdHeader));
+        const headers = draft ? responseHeaders(draft, codec.requestIdHeader) : idHeaders(requestId, codec.requestIdHeader);
+        if (error.kind === "unauthorized") headers["www-authenticate"] = 'Bearer realm="switchyard"';
+        codec.sendError(res, error, headers);
       }
       const d = draft ?? newDraft(requestId, null);
       // Rejected: turned away before any target was tried or skipped (bad input, unknown model, a budget).

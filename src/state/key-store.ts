@@ -123,6 +123,14 @@ export function keyDisplayPrefix(secret: string): string {
   return `${secret.slice(0, PREFIX_CHARS)}…`;
 }
 
+/** A new key from a spec: the record to store, and its secret (to show once, never to store). */
+export function issueKey(spec: KeySpec, createdAt: number): { record: KeyRecord; secret: string } {
+  const { name, budget, rateLimit, routes } = normalizeKeySpec(spec);
+  const secret = generateKeySecret();
+  const record: KeyRecord = { id: generateKeyId(), name, prefix: keyDisplayPrefix(secret), hash: hashKeySecret(secret), createdAt, revokedAt: null, budget, rateLimit, routes };
+  return { record, secret };
+}
+
 export function toKeyView(record: KeyRecord): KeyView {
   const { hash: _hash, ...view } = record;
   return view;

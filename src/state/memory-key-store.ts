@@ -1,10 +1,6 @@
 import {
-  generateKeyId,
-  generateKeySecret,
-  hashKeySecret,
-  keyDisplayPrefix,
+  issueKey,
   KeyStoreError,
-  normalizeKeySpec,
   type KeyRecord,
   type KeySpec,
   type KeyStore,
@@ -35,12 +31,10 @@ export function createMemoryKeyStore(options: MemoryKeyStoreOptions = {}): KeySt
   return {
     async create(spec: KeySpec) {
       assertOpen();
-      const fields = normalizeKeySpec(spec);
-      if (records.some((r) => r.name === fields.name && r.revokedAt === null)) {
-        throw new KeyStoreError("duplicate_name", `A key named '${fields.name}' already exists; revoke it first or choose another name.`);
+      const { record, secret } = issueKey(spec, clock());
+      if (records.some((r) => r.name === record.name && r.revokedAt === null)) {
+        throw new KeyStoreError("duplicate_name", `A key named '${record.name}' already exists; revoke it first or choose another name.`);
       }
-      const secret = generateKeySecret();
-      const record: KeyRecord = { id: generateKeyId(), prefix: keyDisplayPrefix(secret), hash: hashKeySecret(secret), createdAt: clock(), revokedAt: null, ...fields };
       records.push(record);
       return { record: copy(record), secret };
     },

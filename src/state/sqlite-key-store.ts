@@ -2,12 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
-  generateKeyId,
-  generateKeySecret,
-  hashKeySecret,
-  keyDisplayPrefix,
+  issueKey,
   KeyStoreError,
-  normalizeKeySpec,
   type KeyRecord,
   type KeySpec,
   type KeyStore,
@@ -160,9 +156,7 @@ class SqliteKeyStore implements KeyStore {
 
   async create(spec: KeySpec): Promise<{ record: KeyRecord; secret: string }> {
     this.assertOpen();
-    const fields = normalizeKeySpec(spec);
-    const secret = generateKeySecret();
-    const record: KeyRecord = { id: generateKeyId(), prefix: keyDisplayPrefix(secret), hash: hashKeySecret(secret), createdAt: this.clock(), revokedAt: null, ...fields };
+    const { record, secret } = issueKey(spec, this.clock());
     try {
       this.statements.insert.run(
         record.id, record.name, record.prefix, record.hash, record.createdAt,

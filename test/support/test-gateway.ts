@@ -1,3 +1,4 @@
+import type { KeyStore } from "../../src/state/key-store.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -22,10 +23,10 @@ export interface TestGateway {
  * Starts the real gateway (HTTP server on 127.0.0.1, port 0) from a YAML config text, with its
  * ledger in a fresh temp folder.
  */
-export async function startTestGateway(yaml: string, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(yaml: string, env: Record<string, string> = {}, options: { keyStore?: KeyStore } = {}): Promise<TestGateway> {
   const dir = mkdtempSync(path.join(tmpdir(), "switchyard-test-"));
   const { config } = parseConfigText({ text: yaml, file: "test.yaml", env });
-  const gateway = await startGateway({ config, ledgerPath: path.join(dir, "ledger.db"), port: 0, host: "127.0.0.1" });
+  const gateway = await startGateway({ config, ledgerPath: path.join(dir, "ledger.db"), port: 0, host: "127.0.0.1", ...options });
   const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "test", maxRetries: 0, timeout: 20_000 });
   return {
     gateway,

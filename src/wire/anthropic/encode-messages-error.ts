@@ -24,6 +24,8 @@ export const ANTHROPIC_ERROR_TYPES: Readonly<Record<ErrorKind, string>> = {
   upstream_5xx: "api_error",
   bad_response: "api_error",
   client_closed: "api_error",
+  unauthorized: "authentication_error",
+  forbidden: "permission_error",
   internal: "api_error",
 };
 
