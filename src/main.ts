@@ -1,4 +1,5 @@
 import { deploymentsOf } from "./config/deployments.ts";
+import { preloadO200k } from "./cost/estimate-o200k.ts";
 import { createAuthenticator, type Authenticator } from "./server/authenticate.ts";
 import type { KeyStore } from "./state/key-store.ts";
 import { keyStorePathFor, openSqliteKeyStore } from "./state/sqlite-key-store.ts";
@@ -177,6 +178,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await Promise.all([...adapters.values()].map((a) => a.close?.()));
     throw err;
   }
+  // The tokenizer takes about a second of CPU to load: in the background, and only where caps
+  // make exact counts likely (otherwise the first estimate near a context window starts it).
+  // Until it is there, estimates near a limit use the length estimate.
+  if (config.budgets !== undefined || Object.values(config.routes).some((r) => r.max_cost_usd !== undefined)) void preloadO200k();
   const probeConfig = config.resilience.health_probe;
   const healthProbe = probeConfig
     ? startHealthProbe({

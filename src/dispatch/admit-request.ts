@@ -1,6 +1,8 @@
 import { GatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
 import { formatUsd } from "../cost/compute-cost.ts";
+import { checkFits } from "../cost/context-window-check.ts";
+import type { RequestEstimate } from "../cost/estimate-request.ts";
 import { budgetSpecs, type BudgetSpec } from "../cost/budget-specs.ts";
 import { pace } from "../cost/budget-window.ts";
 import type { Plan, Target } from "../router/plan.ts";
@@ -9,17 +11,6 @@ import type { BudgetLine } from "../state/budget-store.ts";
 import type { KeyRecord } from "../state/key-store.ts";
 import { orderChain } from "./order-plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
-
-/** What a request is expected to use before it is sent (an upper bound for budgets). */
-export interface RequestEstimate {
-  inputTokens: number;
-  /** The output cap the estimate assumes. */
-  outputTokens: number;
-  /** Null when the target's price is unknown. */
-  costMicroUsd: number | null;
-  /** The target's context window, when known. */
-  contextWindow: number | null;
-}
 
 export interface AdmitInput {
   draft: ReceiptDraft;
@@ -112,7 +103,16 @@ export async function admitRequest(input: AdmitInput): Promise<Plan> {
 function estimateFor(input: AdmitInput, plan: Plan): RequestEstimate {
   const first = plan.targets[0];
   if (!first) throw new GatewayError("internal", "a plan without targets reached admission");
-  return input.draft.runtime.estimate(input.request, first);
+  return input.draft.runtime.estimate(input.request, first, capsOf(input));
+}
+
+/** The limits an estimate is held to: near one, it is counted exactly rather than from length. */
+function capsOf(input: AdmitInput): { tokens?: number; costMicroUsd?: number } {
+  const budgets = input.draft.runtime.config.budgets;
+  return {
+    ...(budgets?.per_request_tokens !== undefined && { tokens: budgets.per_request_tokens }),
+    ...(input.maxCostMicroUsd !== null && { costMicroUsd: input.maxCostMicroUsd }),
+  };
 }
 
 /** Drops the targets a prompt cannot fit; none left is a 400 that says by how much. */
@@ -121,13 +121,13 @@ function fitContext(input: AdmitInput, plan: Plan): Plan {
   const fits: Target[] = [];
   let refusal: string | null = null;
   for (const target of plan.targets) {
-    const e = runtime.estimate(input.request, target);
-    if (e.contextWindow === null || e.inputTokens + e.outputTokens <= e.contextWindow) fits.push(target);
-    else refusal ??= `the prompt is about ${e.inputTokens} tokens and the output cap ${e.outputTokens}; ${target.modelId}'s context window is ${e.contextWindow} tokens`;
+    const why = checkFits(runtime.estimate(input.request, target, capsOf(input)));
+    if (why === null) fits.push(target);
+    else refusal ??= why;
   }
   if (fits.length === plan.targets.length) return plan;
   if (fits.length === 0) {
-    throw new GatewayError("context_length", `The request does not fit: ${refusal ?? "too long"}. Shorten the prompt or lower max_tokens.`, { code: "context_length_exceeded", param: "messages", status: 400 });
+    throw new GatewayError("context_length", `The request does not fit: ${refusal ?? "it is too long"}.`, { code: "context_length_exceeded", param: "messages", status: 400 });
   }
   input.draft.warnings.push(`skipped the targets the prompt does not fit (${refusal ?? ""})`);
   return { ...plan, targets: fits };

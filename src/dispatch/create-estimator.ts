@@ -1,22 +1,40 @@
 import type { Config } from "../config/schema.ts";
 import type { ChatRequest } from "../core/request.ts";
-import { computeCostMicroUsd } from "../cost/compute-cost.ts";
+import { contextWindowOf } from "../cost/context-window-of.ts";
+import { estimateRequest, type RequestEstimate } from "../cost/estimate-request.ts";
 import type { ResolvedPrice } from "../cost/resolve-price.ts";
 import type { Target } from "../router/plan.ts";
-import type { RequestEstimate } from "./admit-request.ts";
 
-/** Default output cap of an estimate when neither the request nor the model names one. */
-const DEFAULT_OUTPUT_TOKENS = 4096;
+export type Estimator = (request: ChatRequest, target: Target, caps?: { tokens?: number | undefined; costMicroUsd?: number | undefined }) => RequestEstimate;
 
-/** The runtime's pre-flight estimate: prompt tokens from its length, the output cap, their cost. */
-export function createEstimator(config: Config, priceOf: (t: Target) => ResolvedPrice | null): (request: ChatRequest, target: Target) => RequestEstimate {
-  return (request, target) => {
+/**
+ * The runtime's pre-flight estimate of a request for one target: its provider's token profile,
+ * the target's price and context window (config, else the bundled table), resolved once per
+ * target and remembered.
+ */
+export function createEstimator(config: Config, priceOf: (t: Target) => ResolvedPrice | null): Estimator {
+  const windows = new Map<string, number | null>();
+  const windowOf = (target: Target): number | null => {
+    const key = `${target.modelId}\u0000${target.upstreamModel}`;
+    let w = windows.get(key);
+    if (w === undefined) {
+      const model = Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId] : undefined;
+      w = contextWindowOf(target.modelId, target.upstreamModel, model?.context_window)?.tokens ?? null;
+      if (windows.size < 10_000) windows.set(key, w);
+    }
+    return w;
+  };
+  return (request, target, caps) => {
     const model = Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId] : undefined;
-    let chars = 0;
-    for (const m of request.messages) chars += typeof m.content === "string" ? m.content.length : JSON.stringify(m.content ?? "").length;
-    const inputTokens = Math.ceil(chars / 4) + 4 * request.messages.length;
-    const outputTokens = request.maxOutputTokens ?? model?.max_output_tokens ?? DEFAULT_OUTPUT_TOKENS;
-    const usage = { inputTokens, outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-    return { inputTokens, outputTokens, costMicroUsd: computeCostMicroUsd(usage, priceOf(target)), contextWindow: model?.context_window ?? null };
+    const providerType = config.providers[target.provider]?.type ?? "openai-compatible";
+    return estimateRequest({
+      request: request.model === target.upstreamModel ? request : { ...request, model: target.upstreamModel },
+      providerType,
+      price: priceOf(target),
+      contextWindow: windowOf(target),
+      maxOutputTokens: model?.max_output_tokens,
+      caps,
+      modelId: target.modelId,
+    });
   };
 }

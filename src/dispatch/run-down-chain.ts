@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../core/errors.ts";
+import { contextWindowOf as bundledContextWindowOf } from "../cost/context-window-of.ts";
 import { backoffDelayMs } from "../router/backoff.ts";
 import { deploymentKey, type Target } from "../router/plan.ts";
 import { nextStep, type NextStep, type TargetFacts } from "../router/retry-policy.ts";
@@ -186,7 +187,8 @@ function clip(base: AttemptTimeouts, ttftMs: number, remainingMs: number): Attem
 
 function contextWindowOf(draft: ReceiptDraft, target: Target): number | undefined {
   const models = draft.runtime.config.models;
-  return Object.hasOwn(models, target.modelId) ? models[target.modelId]?.context_window : undefined;
+  const configured = Object.hasOwn(models, target.modelId) ? models[target.modelId]?.context_window : undefined;
+  return bundledContextWindowOf(target.modelId, target.upstreamModel, configured)?.tokens;
 }
 
 function deadlineExceeded(draft: ReceiptDraft, settings: ChainSettings, last: GatewayError | null, firstAttempt: number): GatewayError {

@@ -2,11 +2,10 @@ import type { Config } from "../config/schema.ts";
 import type { ResolvedPrice } from "../cost/resolve-price.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import type { ProviderAdapter } from "../providers/provider.ts";
-import type { ChatRequest } from "../core/request.ts";
 import type { Target } from "../router/plan.ts";
 import type { BudgetStore } from "../state/budget-store.ts";
 import type { RateLimiter } from "../state/rate-limiter.ts";
-import type { RequestEstimate } from "./admit-request.ts";
+import type { Estimator } from "./create-estimator.ts";
 import type { Random } from "../router/random.ts";
 import type { DeploymentHealth } from "../state/deployment-health.ts";
 import type { ResponseStores } from "./response-stores.ts";
@@ -39,7 +38,7 @@ export interface Runtime {
    */
   readonly responses?: ResponseStores;
   /** A request's pre-flight estimate for one target. */
-  estimate(request: ChatRequest, target: Target): RequestEstimate;
+  readonly estimate: Estimator;
   /** Budget counters: reserve before the call, settle after it. */
   readonly budgets: BudgetStore;
   readonly rateLimiter: RateLimiter;

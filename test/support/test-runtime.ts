@@ -1,11 +1,22 @@
 import type { Config } from "../../src/config/schema.ts";
-import type { RequestEstimate } from "../../src/dispatch/admit-request.ts";
+import type { RequestEstimate } from "../../src/cost/estimate-request.ts";
 import type { Runtime } from "../../src/dispatch/runtime.ts";
 import { MemoryBudgetStore } from "../../src/state/memory-budget-store.ts";
 import { MemoryRateLimiter } from "../../src/state/rate-limiter.ts";
 
 /** The parts of a Runtime that dispatch tests rarely care about: no budgets hit, a flat estimate. */
 export function runtimeExtras(_config: Config): Pick<Runtime, "estimate" | "budgets" | "rateLimiter"> {
-  const estimate = (): RequestEstimate => ({ inputTokens: 10, outputTokens: 10, costMicroUsd: null, contextWindow: null });
+  const estimate = (): RequestEstimate => ({
+    model: "m",
+    inputTokens: 10,
+    minInputTokens: 10,
+    outputTokens: 10,
+    outputCap: "request",
+    outputInWindow: 10,
+    method: "length",
+    exact: false,
+    costMicroUsd: null,
+    contextWindow: null,
+  });
   return { estimate, budgets: new MemoryBudgetStore(), rateLimiter: new MemoryRateLimiter() };
 }
