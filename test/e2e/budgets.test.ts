@@ -88,8 +88,10 @@ budgets:
 describe("a route budget that downgrades, under a global one that rejects", () => {
   let gw: TestGateway;
   before(async () => {
-    gw = await startTestGateway(`${MODELS}
+    gw = await startTestGateway(`${MODELS.replace("lanes:", "  tiny-window: { provider: simulated, upstream: sim-mini, context_window: 200, price: { input: 0.15, output: 0.6 } }\nlanes:\n  small-first: [tiny-window, sim-pro]")}
 routes:
+  tiny: { model: tiny-window }
+  small-first: { lane: small-first }
   main: { lane: work, rate_limit: { requests_per_minute: 1000 } }
   limited: { lane: cheap, rate_limit: { requests_per_minute: 3 } }
   capped: { lane: work, max_cost_usd: 0.0001 }
@@ -121,6 +123,21 @@ budgets:
     const total = receipts.reduce((s, r) => s + (r.costMicroUsd ?? 0), 0);
     assert.equal(route?.settled, total, "the route's counter holds all its spend, downgraded requests included");
     assert.equal(views.find((v) => v.name === "budgets.daily_usd")?.settled, total);
+  });
+
+  it("a prompt that cannot fit a target's context window is caught before any call; a chain skips that target", async () => {
+    const long = { model: "tiny", max_tokens: 50, messages: [{ role: "user" as const, content: "Summarise this. ".repeat(200) }] };
+    await assert.rejects(gw.openai.chat.completions.create(long), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.BadRequestError);
+      assert.equal(err.code, "context_length_exceeded");
+      assert.match(err.message, /The request does not fit: the prompt is about [\d,]+ tokens.*model tiny-window's context window is 200 tokens/);
+      return true;
+    });
+    const { response } = await gw.openai.chat.completions.create({ ...long, model: "small-first" }).withResponse();
+    assert.equal(response.headers.get("x-switchyard-model"), "sim-pro");
+    const receipt = await gw.receipt(response.headers.get("x-switchyard-request-id") ?? "");
+    assert.deepEqual(receipt.attempts.map((a) => a.model), ["sim-pro"]);
+    assert.ok(receipt.warnings.some((w) => /skipped the targets the prompt does not fit/.test(w)));
   });
 
   it("a route's rate limit answers 429 with retry-after", async () => {
