@@ -15,6 +15,7 @@ import { GatewayMetrics } from "./dispatch/metrics.ts";
 import { createMemoryResponseStores } from "./dispatch/response-stores.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
+import { seedBudgets } from "./dispatch/seed-budgets.ts";
 import { openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
 import { createAnthropicAdapter } from "./providers/anthropic/anthropic-adapter.ts";
 import { createGeminiAdapter } from "./providers/gemini/gemini-adapter.ts";
@@ -157,7 +158,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     health,
     random: Math.random,
     responses: createMemoryResponseStores(config, () => Date.now()),
-    estimate: createEstimator(config, priceOf),
+    ...createEstimator(config, priceOf),
     budgets: new MemoryBudgetStore(),
     rateLimiter: new MemoryRateLimiter(),
   };
@@ -166,12 +167,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     receipts: { get: (id) => writer.get(id), list: async (q) => { await writer.flush(); return store.list(q); } },
     metrics,
     auth,
+    feedback: writer,
+    reports: { report: async (q) => { await writer.flush(); return store.report(q); } },
   });
   let address: AddressInfo;
   try {
+    // Today's and this month's spend so far, from the ledger: a restart must not reset budgets.
+    await seedBudgets({ budgets: config.budgets, store: runtime.budgets, ledger: store, keys: await keyStore.list(), nowMs: runtime.wallClockMs() });
     address = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
   } catch (err) {
-    // A taken port: nothing was served, but the ledger thread and pools must not keep the process alive.
+    // A taken port (or an unreadable ledger): nothing was served, but the ledger thread and pools must not keep the process alive.
     await writer.close();
     auth.close();
     await keyStore.close();

@@ -45,7 +45,7 @@ ${budgets}
     isSimulated: () => true,
     health: createDeploymentHealth(config, () => 0),
     random: seededRandom(1),
-    estimate: createEstimator(config, priceOf),
+    ...createEstimator(config, priceOf),
     budgets: budgetsStore,
     rateLimiter: new MemoryRateLimiter(),
   };
@@ -54,7 +54,7 @@ ${budgets}
     const draft = new ReceiptDraft(runtime, { requestId: "r", endpoint: "/v1/chat/completions", taskId: null, taskType: null, complexity: null, idempotencyKey: null, stream: false, reasoningEffort: null });
     const plan = resolveModel(config, "main", { taskType: null, complexity: null });
     draft.plan = plan;
-    return admitRequest({ draft, plan, request, key: null, priority, maxCostMicroUsd: null, stickyKey: null }).then((p) => ({ plan: p, draft }));
+    return Promise.resolve(admitRequest({ draft, plan, request, key: null, priority, maxCostMicroUsd: null, stickyKey: null })).then((p) => ({ plan: p, draft }));
   };
   return { runtime, budgetsStore, admit };
 }

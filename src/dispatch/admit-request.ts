@@ -41,7 +41,21 @@ export interface Reservation {
  * `x-switchyard-budget` header); `reject` — or no cheaper lane — refuses it with what was spent
  * and when the budget resets. Returns the plan to run.
  */
-export async function admitRequest(input: AdmitInput): Promise<Plan> {
+export function admitRequest(input: AdmitInput): Plan | Promise<Plan> {
+  // Most requests meet no budget, cap, limit or key: they pay for a length check, not an estimate.
+  if (!limited(input)) return fitContext(input, input.plan);
+  return admitLimited(input);
+}
+
+/** Whether any budget, cap, rate limit or key applies to this request. */
+function limited(input: AdmitInput): boolean {
+  const config = input.draft.runtime.config;
+  if (config.budgets !== undefined || input.key !== null || input.maxCostMicroUsd !== null) return true;
+  const route = input.plan.route !== null && Object.hasOwn(config.routes, input.plan.route) ? config.routes[input.plan.route] : undefined;
+  return route?.max_cost_usd !== undefined || route?.rate_limit !== undefined;
+}
+
+async function admitLimited(input: AdmitInput): Promise<Plan> {
   const { draft } = input;
   let plan = fitContext(input, input.plan);
   let downgraded = false;
@@ -118,6 +132,7 @@ function capsOf(input: AdmitInput): { tokens?: number; costMicroUsd?: number } {
 /** Drops the targets a prompt cannot fit; none left is a 400 that says by how much. */
 function fitContext(input: AdmitInput, plan: Plan): Plan {
   const runtime = input.draft.runtime;
+  if (surelyFits(input.request, plan.targets, runtime)) return plan;
   const fits: Target[] = [];
   let refusal: string | null = null;
   for (const target of plan.targets) {
@@ -131,6 +146,28 @@ function fitContext(input: AdmitInput, plan: Plan): Plan {
   }
   input.draft.warnings.push(`skipped the targets the prompt does not fit (${refusal ?? ""})`);
   return { ...plan, targets: fits };
+}
+
+/**
+ * A bound no tokenizer exceeds: at most two tokens per UTF-16 unit in o200k, times 1.5 for the
+ * providers whose tokenizers count more. A prompt under every known window by that bound needs no
+ * estimate to be let through.
+ */
+function surelyFits(request: ChatRequest, targets: readonly Target[], runtime: AdmitInput["draft"]["runtime"]): boolean {
+  let chars = 0;
+  for (const m of request.messages) {
+    const content = m.content;
+    if (typeof content === "string") chars += content.length;
+    else if (content !== null) return false;
+    if (m.role === "assistant" && m.toolCalls) return false;
+  }
+  if (request.tools !== undefined) return false;
+  const upper = chars * 3 + 16 * request.messages.length + (request.maxOutputTokens ?? 0);
+  for (const target of targets) {
+    const window = runtime.contextWindowOf(target);
+    if (window !== null && upper > window) return false;
+  }
+  return true;
 }
 
 interface CapBreach {

@@ -7,12 +7,18 @@ import type { Target } from "../router/plan.ts";
 
 export type Estimator = (request: ChatRequest, target: Target, caps?: { tokens?: number | undefined; costMicroUsd?: number | undefined }) => RequestEstimate;
 
+export interface Estimation {
+  estimate: Estimator;
+  /** A target's context window in tokens (config, else the bundled table), or null when unknown. */
+  contextWindowOf(target: Target): number | null;
+}
+
 /**
  * The runtime's pre-flight estimate of a request for one target: its provider's token profile,
  * the target's price and context window (config, else the bundled table), resolved once per
  * target and remembered.
  */
-export function createEstimator(config: Config, priceOf: (t: Target) => ResolvedPrice | null): Estimator {
+export function createEstimator(config: Config, priceOf: (t: Target) => ResolvedPrice | null): Estimation {
   const windows = new Map<string, number | null>();
   const windowOf = (target: Target): number | null => {
     const key = `${target.modelId}\u0000${target.upstreamModel}`;
@@ -24,7 +30,7 @@ export function createEstimator(config: Config, priceOf: (t: Target) => Resolved
     }
     return w;
   };
-  return (request, target, caps) => {
+  const estimate: Estimator = (request, target, caps) => {
     const model = Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId] : undefined;
     const providerType = config.providers[target.provider]?.type ?? "openai-compatible";
     return estimateRequest({
@@ -37,4 +43,5 @@ export function createEstimator(config: Config, priceOf: (t: Target) => Resolved
       modelId: target.modelId,
     });
   };
+  return { estimate, contextWindowOf: windowOf };
 }

@@ -1,4 +1,5 @@
 import type { GatewayError } from "../core/errors.ts";
+import type { ChatRequest } from "../core/request.ts";
 import type { FinishReason } from "../core/finish-reason.ts";
 import type { Usage } from "../core/usage.ts";
 import { computeCostMicroUsd } from "../cost/compute-cost.ts";
@@ -55,6 +56,8 @@ export class ReceiptDraft {
   /** What admission reserved against budgets; settled when the receipt is written. */
   reservation: Reservation | null = null;
   estimatedCostMicroUsd: number | null = null;
+  /** The request as planned: where no budget needed an estimate before the call, one is made for the receipt. */
+  request: ChatRequest | null = null;
   /** Set when a budget, cap or pace moved the request to a cheaper lane (`x-switchyard-budget`). */
   budgetNote: string | null = null;
   /** Cost of answers paid for but not returned (an escalated answer's predecessor); null: unknown. */
@@ -163,7 +166,7 @@ export class ReceiptDraft {
       outputTokens: usage?.outputTokens ?? null,
       reasoningTokens: usage?.reasoningTokens ?? null,
       costMicroUsd: this.costMicroUsd(status),
-      estimatedCostMicroUsd: this.estimatedCostMicroUsd,
+      estimatedCostMicroUsd: this.estimatedCostMicroUsd ?? this.lateEstimate(),
       latencyMs: round(this.elapsedMs()),
       ttftMs: this.ttftMs === null ? null : round(this.ttftMs),
       overheadMs: round(this.overheadMs()),
@@ -186,6 +189,13 @@ export class ReceiptDraft {
     if (this.reservation) settleReservation(this.runtime, this.reservation, receipt);
     this.runtime.receipts.write(receipt);
     return receipt;
+  }
+
+  /** The estimate admission would have made, for requests it let through without one. */
+  private lateEstimate(): number | null {
+    const target = this.plan?.targets[0];
+    if (!this.request || !target || this.cacheHit) return null;
+    return this.runtime.estimate(this.request, target).costMicroUsd;
   }
 
   private routingRecord(): RoutingRecord | null {

@@ -39,6 +39,8 @@ export interface Runtime {
   readonly responses?: ResponseStores;
   /** A request's pre-flight estimate for one target. */
   readonly estimate: Estimator;
+  /** A target's context window in tokens, or null when unknown. */
+  contextWindowOf(target: Target): number | null;
   /** Budget counters: reserve before the call, settle after it. */
   readonly budgets: BudgetStore;
   readonly rateLimiter: RateLimiter;

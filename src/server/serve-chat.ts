@@ -207,8 +207,9 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       const denied = options.auth?.allowed(gatewayKey, parsed.requestedModel, plan);
       if (denied) throw denied;
       const request = applyRouteSettings(runtime.config, plan, parsed.request, draft.warnings);
+      draft.request = request;
       const stickyKey = hdrs.taskId ?? hdrs.user;
-      draft.plan = await admitRequest({
+      const admitted = admitRequest({
         draft,
         plan: { ...plan, targets: orderChain(draft, plan, stickyKey) },
         request,
@@ -217,6 +218,8 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
         maxCostMicroUsd: hdrs.maxCostMicroUsd,
         stickyKey,
       });
+      // Requests that meet no budget, cap or key are admitted without a promise hop.
+      draft.plan = admitted instanceof Promise ? await admitted : admitted;
       const policy = stores === undefined ? null : cachePolicyFor(runtime.config, plan, request);
       const answered = await answer({
         req: { parsed, request, draft },

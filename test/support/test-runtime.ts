@@ -5,7 +5,7 @@ import { MemoryBudgetStore } from "../../src/state/memory-budget-store.ts";
 import { MemoryRateLimiter } from "../../src/state/rate-limiter.ts";
 
 /** The parts of a Runtime that dispatch tests rarely care about: no budgets hit, a flat estimate. */
-export function runtimeExtras(_config: Config): Pick<Runtime, "estimate" | "budgets" | "rateLimiter"> {
+export function runtimeExtras(_config: Config): Pick<Runtime, "estimate" | "contextWindowOf" | "budgets" | "rateLimiter"> {
   const estimate = (): RequestEstimate => ({
     model: "m",
     inputTokens: 10,
@@ -18,5 +18,5 @@ export function runtimeExtras(_config: Config): Pick<Runtime, "estimate" | "budg
     costMicroUsd: null,
     contextWindow: null,
   });
-  return { estimate, budgets: new MemoryBudgetStore(), rateLimiter: new MemoryRateLimiter() };
+  return { estimate, contextWindowOf: () => null, budgets: new MemoryBudgetStore(), rateLimiter: new MemoryRateLimiter() };
 }
