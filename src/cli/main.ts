@@ -5,6 +5,8 @@ import { registerKeysCommand } from "./keys-command.ts";
 import { runModelsCommand } from "./models-command.ts";
 import { runPricesCommand } from "./prices-command.ts";
 import { runReceiptsCommand } from "./receipts-command.ts";
+import { runReportCommand, type ReportCommandOptions } from "./report-command.ts";
+import { runSpendCommand } from "./spend-command.ts";
 import { runStartCommand } from "./start-command.ts";
 
 function port(value: string): number {
@@ -83,6 +85,27 @@ program
   .option("--json", "print JSON (the same as POST /admin/explain)")
   .action(async (opts: ExplainCommandOptions) => {
     process.exitCode = await runExplainCommand(opts);
+  });
+
+program
+  .command("report")
+  .description("per route, model, provider, key or arm: requests, errors, retries, task outcomes, cost per completed task, latency (from the ledger)")
+  .option("--since <when>", "start: a duration back from now (30m, 24h, 7d) or an ISO date", "7d")
+  .option("--until <when>", "end (exclusive): a duration back from now or an ISO date (default: now)")
+  .addOption(new Option("--by <group>", "what to group by").choices(["route", "model", "provider", "key", "arm"]).default("route"))
+  .option("--json", "print JSON (the same as GET /admin/report)")
+  .option("-c, --config <file>", "config file (for storage.ledger)")
+  .action(async (opts: ReportCommandOptions) => {
+    process.exitCode = await runReportCommand(opts);
+  });
+
+program
+  .command("spend")
+  .description("today's and this month's spend (USD and tokens) of the gateway, each route and each key, against their budgets (from the ledger)")
+  .option("-c, --config <file>", "config file (budgets, storage.ledger)")
+  .option("--json", "print JSON")
+  .action(async (opts: { config?: string; json?: boolean }) => {
+    process.exitCode = await runSpendCommand(opts);
   });
 
 registerKeysCommand(program);

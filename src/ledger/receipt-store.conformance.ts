@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
+import { runLedgerQueriesConformance } from "./ledger-queries.conformance.ts";
 import { makeReceipt } from "./make-receipt.ts";
 import type { Receipt } from "./receipt.ts";
 import type { ReceiptStore } from "./receipt-store.ts";
@@ -110,5 +111,7 @@ export function runReceiptStoreConformance(name: string, makeStore: () => Receip
       await store.close();
       await store.close();
     });
+
+    runLedgerQueriesConformance(open);
   });
 }

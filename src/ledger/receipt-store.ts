@@ -1,4 +1,7 @@
+import type { Feedback } from "./feedback.ts";
+import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
+import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 
 export interface ListReceiptsQuery {
   /** Newest first (by `createdAt`, ties by request id, descending), at most this many. */
@@ -8,9 +11,18 @@ export interface ListReceiptsQuery {
   since?: number;
 }
 
+export interface ListFeedbackQuery {
+  /** Newest first (by `recordedAt`, then latest written), at most this many. */
+  limit: number;
+  /** Feedback that applies to this task. */
+  taskId?: string;
+  /** Feedback given for this request. */
+  requestId?: string;
+}
+
 /**
- * Where receipts are kept. Implementations: SQLite (default) and, later, Postgres. Every
- * implementation runs the same conformance suite.
+ * Where receipts and task outcomes are kept. Implementations: SQLite (default) and, later,
+ * Postgres. Every implementation runs the same conformance suite.
  */
 export interface ReceiptStore {
   /**
@@ -20,5 +32,15 @@ export interface ReceiptStore {
   insertMany(receipts: readonly Receipt[]): Promise<void>;
   get(requestId: string): Promise<Receipt | null>;
   list(query: ListReceiptsQuery): Promise<Receipt[]>;
+  /** Writes feedback atomically, keeping every row; one whose id is already stored replaces it. */
+  insertFeedback(feedback: readonly Feedback[]): Promise<void>;
+  listFeedback(query: ListFeedbackQuery): Promise<Feedback[]>;
+  /** Per-group figures over the receipts of a time range, joined with each task's latest feedback. */
+  report(query: ReportQuery): Promise<ReportResult>;
+  /**
+   * Spend per (route, key) pair in each range, in one pass: enough to total any global, route or
+   * key budget in its day and month.
+   */
+  spendByScope(ranges: readonly TimeRange[]): Promise<ScopeSpend[]>;
   close(): Promise<void>;
 }

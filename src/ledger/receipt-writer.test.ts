@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test } from "node:test";
 import { makeReceipt } from "./make-receipt.ts";
 import { createMemoryReceiptStore } from "./memory-receipt-store.ts";
+import type { Feedback } from "./feedback.ts";
 import type { Receipt } from "./receipt.ts";
 import type { ReceiptStore } from "./receipt-store.ts";
 import { ReceiptWriter, type ReceiptWriterOptions } from "./receipt-writer.ts";
@@ -24,11 +25,27 @@ class FakeStore implements ReceiptStore {
     this.events.push(`insert:${receipts.length}`);
     await this.inner.insertMany(receipts);
   }
+  async insertFeedback(feedback: readonly Feedback[]): Promise<void> {
+    if (this.down) throw new Error("disk I/O error");
+    const bad = feedback.find((f) => this.rejects.has(f.id));
+    if (bad) throw new Error(`CHECK constraint failed (${bad.id})`);
+    this.events.push(`feedback:${feedback.length}`);
+    await this.inner.insertFeedback(feedback);
+  }
   get(requestId: string) {
     return this.inner.get(requestId);
   }
   list(query: Parameters<ReceiptStore["list"]>[0]) {
     return this.inner.list(query);
+  }
+  listFeedback(query: Parameters<ReceiptStore["listFeedback"]>[0]) {
+    return this.inner.listFeedback(query);
+  }
+  report(query: Parameters<ReceiptStore["report"]>[0]) {
+    return this.inner.report(query);
+  }
+  spendByScope(ranges: Parameters<ReceiptStore["spendByScope"]>[0]) {
+    return this.inner.spendByScope(ranges);
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -193,5 +210,69 @@ describe("ReceiptWriter", () => {
     assert.ok(store.closed);
     assert.match(logs.at(-1) ?? "", /1 receipt\(s\) that could not be written/);
     assert.equal(writer.stats().dropped, 1);
+  });
+});
+
+describe("ReceiptWriter: feedback", () => {
+  const fb = (i: number, extra: Partial<Feedback> = {}): Feedback => ({
+    id: `fb${i}`,
+    recordedAt: 5000 + i,
+    taskId: "t1",
+    requestId: null,
+    outcome: "completed",
+    humanTakeover: null,
+    humanEditMinutes: null,
+    note: null,
+    keyId: null,
+    ...extra,
+  });
+
+  test("is buffered, then written with the receipts of its flush", async () => {
+    const { store, writer } = setup();
+    writer.write(r(1));
+    writer.writeFeedback(fb(1));
+    writer.write(r(2));
+    assert.equal(writer.stats().buffered, 3);
+    assert.deepEqual(await store.listFeedback({ limit: 10 }), []);
+    await writer.flush();
+    assert.deepEqual(store.events, ["insert:2", "feedback:1"]);
+    assert.deepEqual(await store.listFeedback({ limit: 10 }), [fb(1)]);
+    assert.equal(writer.stats().buffered, 0);
+    await writer.close();
+  });
+
+  test("survives a store that is down, and is retried with the receipts", async () => {
+    const { store, writer } = setup({ flushIntervalMs: 5 });
+    store.down = true;
+    writer.writeFeedback(fb(1));
+    await assert.rejects(writer.flush(), /disk I\/O error/);
+    assert.equal(writer.stats().buffered, 1);
+    store.down = false;
+    await sleep(60);
+    assert.deepEqual((await store.listFeedback({ limit: 10 })).map((f) => f.id), ["fb1"]);
+    await writer.close();
+  });
+
+  test("one the store rejects on its own is dropped and named; the rest get through", async () => {
+    const { store, writer, logs } = setup();
+    store.rejects.add("fb2");
+    writer.writeFeedback(fb(1));
+    writer.writeFeedback(fb(2));
+    writer.write(r(3));
+    for (let attempt = 1; attempt <= 3; attempt++) await assert.rejects(writer.flush());
+    await writer.flush();
+    assert.deepEqual((await store.listFeedback({ limit: 10 })).map((f) => f.id), ["fb1"]);
+    assert.ok(await store.get("r3"));
+    assert.deepEqual(writer.stats(), { buffered: 0, dropped: 1, consecutiveFailures: 0 });
+    assert.match(logs.join("\n"), /rejected feedback fb2; dropped/);
+    await writer.close();
+  });
+
+  test("after close it is dropped and counted", async () => {
+    const { writer, logs } = setup();
+    await writer.close();
+    writer.writeFeedback(fb(1));
+    assert.equal(writer.stats().dropped, 1);
+    assert.match(logs.join("\n"), /feedback fb1 arrived after the ledger was closed/);
   });
 });

@@ -1,3 +1,4 @@
+import type { Feedback } from "./feedback.ts";
 import type { Receipt } from "./receipt.ts";
 import type { ReceiptStore } from "./receipt-store.ts";
 
@@ -34,10 +35,8 @@ export interface ReceiptWriterStats {
   consecutiveFailures: number;
 }
 
-interface Entry {
-  seq: number;
-  receipt: Receipt;
-}
+/** What waits to be written: receipts and task outcomes share one queue, one bound and one retry. */
+type Entry = { seq: number; type: "receipt"; receipt: Receipt } | { seq: number; type: "feedback"; feedback: Feedback };
 
 /** After this many failures in a row, a failing batch is retried receipt by receipt. */
 const ISOLATE_AFTER_FAILURES = 3;
@@ -53,7 +52,7 @@ const LOG_EVERY_FAILURES = 10;
  * (the receipts stay buffered and readable through `get`). If the store stays down the buffer
  * fills to `maxBuffered` and the oldest receipts are dropped. A receipt the store rejects on
  * its own (while others in its batch are accepted) is dropped and named in the log, so one bad
- * row cannot block the ledger.
+ * row cannot block the ledger. Task outcomes (`writeFeedback`) travel the same way.
  */
 export class ReceiptWriter {
   private readonly store: ReceiptStore;
@@ -69,6 +68,8 @@ export class ReceiptWriter {
   /** Every receipt not yet in the store, by request id (the latest write wins). */
   private readonly pending = new Map<string, Receipt>();
   private seq = 0;
+  /** Feedback entries in `buffer` and `inFlight`. */
+  private bufferedFeedback = 0;
   private dropped = 0;
   private lateWrites = 0;
   private failures = 0;
@@ -95,8 +96,24 @@ export class ReceiptWriter {
       if (this.lateWrites++ === 0) this.log(`switchyard: receipt ${receipt.requestId} arrived after the ledger was closed; dropped (further ones silently)`);
       return;
     }
-    this.buffer.push({ seq: ++this.seq, receipt });
+    this.buffer.push({ seq: ++this.seq, type: "receipt", receipt });
     this.pending.set(receipt.requestId, receipt);
+    this.enqueued();
+  }
+
+  /** Buffers a task outcome (from /v1/feedback), written with the receipts. Never blocks, never throws. */
+  writeFeedback(feedback: Feedback): void {
+    if (this.closed) {
+      this.dropped++;
+      this.log(`switchyard: feedback ${feedback.id} arrived after the ledger was closed; dropped`);
+      return;
+    }
+    this.buffer.push({ seq: ++this.seq, type: "feedback", feedback });
+    this.bufferedFeedback++;
+    this.enqueued();
+  }
+
+  private enqueued(): void {
     this.enforceBound();
     if (this.buffer.length >= this.maxBatch && this.failures === 0) this.scheduleNow();
     else this.schedule(this.flushIntervalMs);
@@ -122,11 +139,14 @@ export class ReceiptWriter {
         await this.flush().catch(() => this.flush());
       } catch {
         const lost = this.buffer.length + this.inFlight.length;
+        const feedback = this.bufferedFeedback;
         this.dropped += lost;
         this.buffer = [];
         this.inFlight = [];
         this.pending.clear();
-        this.log(`switchyard: closing the ledger with ${lost} receipt(s) that could not be written; they are lost`);
+        this.bufferedFeedback = 0;
+        const what = `${lost - feedback} receipt(s)${feedback > 0 ? ` and ${feedback} feedback` : ""}`;
+        this.log(`switchyard: closing the ledger with ${what} that could not be written; they are lost`);
       }
       await this.store.close();
     })();
@@ -134,7 +154,7 @@ export class ReceiptWriter {
   }
 
   stats(): ReceiptWriterStats {
-    return { buffered: this.pending.size, dropped: this.dropped, consecutiveFailures: this.failures };
+    return { buffered: this.pending.size + this.bufferedFeedback, dropped: this.dropped, consecutiveFailures: this.failures };
   }
 
   private oldestPendingSeq(): number {
@@ -155,7 +175,7 @@ export class ReceiptWriter {
       this.inFlight = slice;
       try {
         const isolate = this.failures >= ISOLATE_AFTER_FAILURES || (this.closed && this.failures > 0);
-        await (isolate ? this.insertIsolating(slice) : this.store.insertMany(slice.map((e) => e.receipt)));
+        await (isolate ? this.insertIsolating(slice) : this.insertSlice(slice));
       } catch (err) {
         this.inFlight = [];
         this.buffer = slice.concat(this.buffer);
@@ -170,15 +190,27 @@ export class ReceiptWriter {
     }
   }
 
+  /** Receipts, then feedback: each kind in one transaction. A retry rewrites both (writes replace by id). */
+  private async insertSlice(slice: readonly Entry[]): Promise<void> {
+    const receipts: Receipt[] = [];
+    const feedback: Feedback[] = [];
+    for (const e of slice) {
+      if (e.type === "receipt") receipts.push(e.receipt);
+      else feedback.push(e.feedback);
+    }
+    if (receipts.length > 0) await this.store.insertMany(receipts);
+    if (feedback.length > 0) await this.store.insertFeedback(feedback);
+  }
+
   /**
-   * Inserts receipts one at a time. Ones the store rejects while it accepts others are dropped;
+   * Inserts entries one at a time. Ones the store rejects while it accepts others are dropped;
    * if it accepts none, the store is down and the whole slice fails.
    */
   private async insertIsolating(slice: Entry[]): Promise<void> {
     const rejected: Array<{ entry: Entry; err: unknown }> = [];
     for (const entry of slice) {
       try {
-        await this.store.insertMany([entry.receipt]);
+        await this.insertSlice([entry]);
       } catch (err) {
         rejected.push({ entry, err });
       }
@@ -187,7 +219,7 @@ export class ReceiptWriter {
     if (rejected.length === slice.length) throw rejected[0]?.err;
     for (const { entry, err } of rejected) {
       this.dropped++;
-      this.log(`switchyard: the receipt store rejected receipt ${entry.receipt.requestId}; dropped: ${message(err)}`);
+      this.log(`switchyard: the receipt store rejected ${describe(entry)}; dropped: ${message(err)}`);
     }
   }
 
@@ -209,8 +241,9 @@ export class ReceiptWriter {
   }
 
   private forget(entries: Entry[]): void {
-    for (const { receipt } of entries) {
-      if (this.pending.get(receipt.requestId) === receipt) this.pending.delete(receipt.requestId);
+    for (const entry of entries) {
+      if (entry.type === "feedback") this.bufferedFeedback--;
+      else if (this.pending.get(entry.receipt.requestId) === entry.receipt) this.pending.delete(entry.receipt.requestId);
     }
   }
 
@@ -251,6 +284,10 @@ export class ReceiptWriter {
     this.timer = null;
     this.immediate = null;
   }
+}
+
+function describe(entry: Entry): string {
+  return entry.type === "receipt" ? `receipt ${entry.receipt.requestId}` : `feedback ${entry.feedback.id}`;
 }
 
 function message(err: unknown): string {

@@ -2,15 +2,19 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { decodeReceipt } from "./decode-receipt.ts";
+import { taskKey, type Feedback, type FeedbackOutcome } from "./feedback.ts";
+import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
-import type { ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
+import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
+import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
+import { sqliteReport, sqliteSpendByScope } from "./sqlite-ledger-queries.ts";
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. The
  * whole receipt is kept as JSON (the truth); the columns beside it exist to be filtered, sorted
  * and summed on. Append new migrations; never edit one that has shipped.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE receipts (
      request_id     TEXT PRIMARY KEY,
      created_at     INTEGER NOT NULL,
@@ -35,6 +39,33 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX receipts_created_at ON receipts (created_at);
    CREATE INDEX receipts_task_id ON receipts (task_id, created_at);`,
+  // 2: what reports and budget sums read (filled in from the JSON of rows written before), and
+  // the outcomes of tasks from /v1/feedback — every report kept, the latest per task counted.
+  `ALTER TABLE receipts ADD COLUMN ttft_ms REAL;
+   ALTER TABLE receipts ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE receipts ADD COLUMN fallbacks INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE receipts ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE receipts ADD COLUMN estimated_cost_micro_usd INTEGER;
+   UPDATE receipts SET
+     ttft_ms = json_extract(receipt, '$.ttftMs'),
+     retries = COALESCE(json_extract(receipt, '$.retries'), 0),
+     fallbacks = COALESCE(json_extract(receipt, '$.fallbacks'), 0),
+     escalations = COALESCE(json_extract(receipt, '$.escalations'), 0),
+     estimated_cost_micro_usd = json_extract(receipt, '$.estimatedCostMicroUsd');
+   CREATE TABLE feedback (
+     id                 TEXT PRIMARY KEY,
+     recorded_at        INTEGER NOT NULL,
+     task_key           TEXT NOT NULL,
+     task_id            TEXT,
+     request_id         TEXT,
+     outcome            TEXT NOT NULL,
+     human_takeover     INTEGER,
+     human_edit_minutes REAL,
+     note               TEXT,
+     key_id             TEXT
+   );
+   CREATE INDEX feedback_task_key ON feedback (task_key, recorded_at);
+   CREATE INDEX feedback_request_id ON feedback (request_id, recorded_at);`,
 ];
 
 const BUSY_TIMEOUT_MS = 250;
@@ -42,15 +73,41 @@ const BUSY_TIMEOUT_MS = 250;
 const COLUMNS = [
   "request_id", "created_at", "task_id", "key_id", "route", "lane", "rollout", "arm", "model", "provider",
   "upstream_model", "status", "http_status", "error_kind", "input_tokens", "output_tokens", "cost_micro_usd",
-  "latency_ms", "simulated", "receipt",
+  "latency_ms", "simulated", "receipt", "ttft_ms", "retries", "fallbacks", "escalations", "estimated_cost_micro_usd",
 ] as const;
 
 function row(r: Receipt): SQLInputValue[] {
   return [
     r.requestId, r.createdAt, r.taskId, r.keyId, r.route, r.lane, r.rollout, r.arm, r.model, r.provider,
     r.upstreamModel, r.status, r.httpStatus, r.errorKind, r.inputTokens, r.outputTokens, r.costMicroUsd,
-    r.latencyMs, r.simulated ? 1 : 0, JSON.stringify(r),
+    r.latencyMs, r.simulated ? 1 : 0, JSON.stringify(r), r.ttftMs, r.retries, r.fallbacks, r.escalations, r.estimatedCostMicroUsd,
   ];
+}
+
+const FEEDBACK_COLUMNS = [
+  "id", "recorded_at", "task_key", "task_id", "request_id", "outcome", "human_takeover", "human_edit_minutes", "note", "key_id",
+] as const;
+
+function feedbackRow(f: Feedback): SQLInputValue[] {
+  return [
+    f.id, f.recordedAt, taskKey(f.taskId, f.requestId), f.taskId, f.requestId, f.outcome,
+    f.humanTakeover === null ? null : f.humanTakeover ? 1 : 0, f.humanEditMinutes, f.note, f.keyId,
+  ];
+}
+
+function decodeFeedback(row: Record<string, SQLInputValue>): Feedback {
+  const text = (v: SQLInputValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(row["id"]),
+    recordedAt: Number(row["recorded_at"]),
+    taskId: text(row["task_id"]),
+    requestId: text(row["request_id"]),
+    outcome: String(row["outcome"]) as FeedbackOutcome,
+    humanTakeover: row["human_takeover"] === null ? null : Number(row["human_takeover"]) === 1,
+    humanEditMinutes: row["human_edit_minutes"] === null ? null : Number(row["human_edit_minutes"]),
+    note: text(row["note"]),
+    keyId: text(row["key_id"]),
+  };
 }
 
 /**
@@ -105,6 +162,7 @@ function schemaVersion(db: DatabaseSync, path: string): number {
 class SqliteReceiptStore implements ReceiptStore {
   private readonly db: DatabaseSync;
   private readonly insert: StatementSync;
+  private readonly insertOneFeedback: StatementSync;
   private readonly getOne: StatementSync;
   /** One prepared statement per filter shape, so each can use its index. */
   private readonly listStatements = new Map<string, StatementSync>();
@@ -112,20 +170,67 @@ class SqliteReceiptStore implements ReceiptStore {
   constructor(db: DatabaseSync) {
     this.db = db;
     this.insert = db.prepare(`INSERT OR REPLACE INTO receipts (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+    this.insertOneFeedback = db.prepare(`INSERT OR REPLACE INTO feedback (${FEEDBACK_COLUMNS.join(", ")}) VALUES (${FEEDBACK_COLUMNS.map(() => "?").join(", ")})`);
     this.getOne = db.prepare("SELECT receipt FROM receipts WHERE request_id = ?");
   }
 
   async insertMany(receipts: readonly Receipt[]): Promise<void> {
     this.assertOpen();
-    if (receipts.length === 0) return;
+    this.inTransaction(receipts, (r) => this.insert.run(...row(r)));
+  }
+
+  async insertFeedback(feedback: readonly Feedback[]): Promise<void> {
+    this.assertOpen();
+    this.inTransaction(feedback, (f) => this.insertOneFeedback.run(...feedbackRow(f)));
+  }
+
+  async listFeedback(query: ListFeedbackQuery): Promise<Feedback[]> {
+    this.assertOpen();
+    if (query.limit <= 0) return [];
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.taskId !== undefined) {
+      where.push("task_key = ? AND task_id = ?");
+      params.push(query.taskId, query.taskId);
+    }
+    if (query.requestId !== undefined) {
+      where.push("request_id = ?");
+      params.push(query.requestId);
+    }
+    const sql = `SELECT * FROM feedback${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY recorded_at DESC, rowid DESC LIMIT ?`;
+    const rows = this.statement(sql).all(...params, Math.floor(query.limit)) as Array<Record<string, SQLInputValue>>;
+    return rows.map(decodeFeedback);
+  }
+
+  async report(query: ReportQuery): Promise<ReportResult> {
+    this.assertOpen();
+    return sqliteReport(this.db, query);
+  }
+
+  async spendByScope(ranges: readonly TimeRange[]): Promise<ScopeSpend[]> {
+    this.assertOpen();
+    return sqliteSpendByScope(this.db, ranges);
+  }
+
+  private inTransaction<T>(items: readonly T[], write: (item: T) => void): void {
+    if (items.length === 0) return;
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      for (const r of receipts) this.insert.run(...row(r));
+      for (const item of items) write(item);
       this.db.exec("COMMIT");
     } catch (err) {
       if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw err;
     }
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   async get(requestId: string): Promise<Receipt | null> {
@@ -148,12 +253,7 @@ class SqliteReceiptStore implements ReceiptStore {
       params.push(query.since);
     }
     const sql = `SELECT receipt FROM receipts${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, request_id DESC LIMIT ?`;
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.listStatements.set(sql, statement);
-    }
-    const rows = statement.all(...params, Math.floor(query.limit)) as Array<{ receipt: string }>;
+    const rows = this.statement(sql).all(...params, Math.floor(query.limit)) as Array<{ receipt: string }>;
     return rows.map((r) => decodeReceipt(r.receipt));
   }
 

@@ -35,6 +35,15 @@ async function handle(s: ReceiptStore, request: StoreRequest): Promise<StoreRepl
         return { id: request.id, ok: true, value: await s.get(request.requestId) };
       case "list":
         return { id: request.id, ok: true, value: await s.list(request.query) };
+      case "insertFeedback":
+        await s.insertFeedback(request.feedback);
+        return { id: request.id, ok: true, value: null };
+      case "listFeedback":
+        return { id: request.id, ok: true, value: await s.listFeedback(request.query) };
+      case "report":
+        return { id: request.id, ok: true, value: await s.report(request.query) };
+      case "spendByScope":
+        return { id: request.id, ok: true, value: await s.spendByScope(request.ranges) };
       case "close":
         await s.close();
         return { id: request.id, ok: true, value: null };

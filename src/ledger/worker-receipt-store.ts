@@ -1,18 +1,28 @@
 import { Worker } from "node:worker_threads";
+import type { Feedback } from "./feedback.ts";
+import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
-import type { ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
+import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
+import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 
 type StoreCall =
   | { op: "insertMany"; receipts: readonly Receipt[] }
   | { op: "get"; requestId: string }
   | { op: "list"; query: ListReceiptsQuery }
+  | { op: "insertFeedback"; feedback: readonly Feedback[] }
+  | { op: "listFeedback"; query: ListFeedbackQuery }
+  | { op: "report"; query: ReportQuery }
+  | { op: "spendByScope"; ranges: readonly TimeRange[] }
   | { op: "close" };
 
 export type StoreRequest = StoreCall & { id: number };
 
-export type StoreReply = { id: number; ok: true; value: Receipt | Receipt[] | null } | { id: number; ok: false; error: string };
+/** What each call answers with, by op. */
+export type StoreValue = Receipt | Receipt[] | Feedback[] | ReportResult | ScopeSpend[] | null;
 
-type Pending = { resolve: (value: Receipt | Receipt[] | null) => void; reject: (err: Error) => void };
+export type StoreReply = { id: number; ok: true; value: StoreValue } | { id: number; ok: false; error: string };
+
+type Pending = { resolve: (value: StoreValue) => void; reject: (err: Error) => void };
 
 /** The worker's own file, whether this runs from the TypeScript sources or the built JS. */
 const WORKER_URL = new URL(`./sqlite-receipt-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
@@ -58,13 +68,13 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
   // An idle ledger must not keep the process alive; a call under way does (see below).
   worker.unref();
 
-  async function call(request: StoreCall): Promise<Receipt | Receipt[] | null> {
+  async function call(request: StoreCall): Promise<StoreValue> {
     if (failure) throw failure;
     if (closed) throw new Error("the receipt store is closed");
     const id = nextId++;
     if (pending.size === 0) worker.ref();
     try {
-      return await new Promise<Receipt | Receipt[] | null>((resolve, reject) => {
+      return await new Promise<StoreValue>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.postMessage({ ...request, id } satisfies StoreRequest);
       });
@@ -82,6 +92,18 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
     },
     async list(query) {
       return (await call({ op: "list", query })) as Receipt[];
+    },
+    async insertFeedback(feedback) {
+      if (feedback.length > 0) await call({ op: "insertFeedback", feedback });
+    },
+    async listFeedback(query) {
+      return (await call({ op: "listFeedback", query })) as Feedback[];
+    },
+    async report(query) {
+      return (await call({ op: "report", query })) as ReportResult;
+    },
+    async spendByScope(ranges) {
+      return (await call({ op: "spendByScope", ranges })) as ScopeSpend[];
     },
     async close() {
       if (closed) return;

@@ -10,8 +10,10 @@ import type { Authenticator } from "./authenticate.ts";
 import { createBreakersHandler } from "./handle-admin-breakers.ts";
 import { createBudgetsHandler } from "./handle-admin-budgets.ts";
 import { createExplainHandler } from "./handle-admin-explain.ts";
+import { createReportHandler, type ReportSource } from "./handle-admin-report.ts";
 import { createChatCompletionsHandler } from "./handle-chat-completions.ts";
 import { createEmbeddingsHandler } from "./handle-embeddings.ts";
+import { createFeedbackHandler, type FeedbackSink } from "./handle-feedback.ts";
 import { createMessagesHandler } from "./handle-messages.ts";
 import { createMetricsHandler } from "./handle-metrics.ts";
 import { buildModelList } from "./handle-models.ts";
@@ -33,6 +35,10 @@ export interface GatewayServerOptions {
   metrics?: GatewayMetrics;
   /** Gateway keys; without it every request is let in. */
   auth?: Authenticator;
+  /** Where POST /v1/feedback writes task outcomes; the route is served when given. */
+  feedback?: FeedbackSink;
+  /** What GET /admin/report reads; the route is served when given. */
+  reports?: ReportSource;
 }
 
 export interface GatewayServer {
@@ -84,6 +90,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     .on("GET", "/admin/budgets", createBudgetsHandler(runtime))
     .on("POST", "/admin/explain", createExplainHandler({ runtime, maxBodyBytes: config.server.max_body_bytes }));
   if (options.metrics) router.on("GET", "/metrics", createMetricsHandler(options.metrics));
+  if (options.feedback) {
+    const feedback = { sink: options.feedback, receipt: (id: string) => options.receipts.get(id), maxBodyBytes: config.server.max_body_bytes, auth: options.auth };
+    router.on("POST", "/v1/feedback", createFeedbackHandler({ ...feedback, wallClockMs: () => runtime.wallClockMs() }));
+  }
+  if (options.reports) router.on("GET", "/admin/report", createReportHandler({ source: options.reports, wallClockMs: () => runtime.wallClockMs() }));
 
   const server = createServer({ keepAliveTimeout: 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
     active++;
