@@ -9,7 +9,7 @@ import { resolveModel } from "../router/resolve-model.ts";
 import { createDeploymentHealth } from "../state/deployment-health.ts";
 import { MemoryBudgetStore } from "../state/memory-budget-store.ts";
 import { MemoryRateLimiter } from "../state/rate-limiter.ts";
-import { admitRequest } from "./admit-request.ts";
+import { admitEmbeddings, admitRequest } from "./admit-request.ts";
 import { createEstimator } from "./create-estimator.ts";
 import { ReceiptDraft } from "./receipt-draft.ts";
 import type { Runtime } from "./runtime.ts";
@@ -108,5 +108,20 @@ describe("admitRequest", () => {
   it("per-request caps: over budgets.per_request_tokens is a 400 that says by how much", async () => {
     const h = harness("budgets: { per_request_tokens: 500, on_exceeded: reject }");
     await assert.rejects(h.admit(), /the request may use \d+ tokens \(prompt \d+ \+ output cap 1000\), above budgets\.per_request_tokens 500/);
+  });
+
+  it("embeddings count against the same budgets: let through while there is room, refused once it is spent", async () => {
+    const h = harness("budgets: { daily_usd: 1, on_exceeded: reject }");
+    const draft = () => {
+      const d = new ReceiptDraft(h.runtime, { requestId: "e", endpoint: "/v1/embeddings", taskId: null, taskType: null, complexity: null, idempotencyKey: null, stream: false, reasoningEffort: null });
+      d.plan = resolveModel(h.runtime.config, "main", { taskType: null, complexity: null });
+      return d;
+    };
+    const ok = draft();
+    await admitEmbeddings(ok, ok.plan!, null);
+    assert.ok(ok.reservation?.ticket);
+    await h.budgetsStore.add("usd|global|2026-11-24", 1_000_001, NOON + 3_600_000);
+    const late = draft();
+    await assert.rejects(admitEmbeddings(late, late.plan!, null), /budgets\.daily_usd is spent: \$1\.000001 of \$1\.000000/);
   });
 });

@@ -114,6 +114,29 @@ async function admitLimited(input: AdmitInput): Promise<Plan> {
   }
 }
 
+/**
+ * Embeddings count against the same budgets: nothing is estimated (their cost is small and known
+ * only from the provider's usage), so they are refused only once a budget is already spent, and
+ * settled to their real cost when their receipt is written.
+ */
+export async function admitEmbeddings(draft: ReceiptDraft, plan: Plan, key: KeyRecord | null): Promise<void> {
+  const runtime = draft.runtime;
+  if (runtime.config.budgets === undefined && key === null) return;
+  const zero: RequestEstimate = { model: plan.targets[0]?.modelId ?? "", inputTokens: 0, minInputTokens: 0, outputTokens: 0, outputCap: "request", outputInWindow: 0, method: "length", exact: false, costMicroUsd: 0, contextWindow: null };
+  const specs = budgetSpecs({ budgets: runtime.config.budgets, route: plan.route, key, taskId: draft.meta.taskId, nowMs: runtime.wallClockMs() });
+  const input: AdmitInput = { draft, plan, request: { model: "", messages: [], stream: false, extra: {} }, key, priority: null, maxCostMicroUsd: null, stickyKey: null };
+  const reserved = await reserve(input, specs, zero, [], new Set());
+  if (reserved.ok) {
+    draft.reservation = reserved.value;
+    return;
+  }
+  const resets = reserved.spec.window ? ` It resets at ${new Date(reserved.spec.window.endMs).toISOString()}.` : "";
+  throw new GatewayError("budget_exceeded", `Budget exhausted: ${reserved.spec.name} is spent: ${describe(reserved.spec, reserved.used)} of ${describe(reserved.spec, reserved.spec.limit)}.${resets}`, {
+    code: "budget_exceeded",
+    ...(reserved.spec.window && { retryAfterMs: Math.max(1000, reserved.spec.window.endMs - runtime.wallClockMs()) }),
+  });
+}
+
 function estimateFor(input: AdmitInput, plan: Plan): RequestEstimate {
   const first = plan.targets[0];
   if (!first) throw new GatewayError("internal", "a plan without targets reached admission");

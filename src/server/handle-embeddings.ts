@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, toGatewayError } from "../core/errors.ts";
 import { formatUsd } from "../cost/compute-cost.ts";
+import { admitEmbeddings } from "../dispatch/admit-request.ts";
 import { ReceiptDraft } from "../dispatch/receipt-draft.ts";
 import { runEmbeddings } from "../dispatch/run-embeddings.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
@@ -43,6 +44,7 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
       draft.plan = resolveModel(runtime.config, parsed.requestedModel, { taskType: hdrs.taskType, complexity: hdrs.complexity });
       const denied = options.auth?.allowed(gatewayKey, parsed.requestedModel, draft.plan);
       if (denied) throw denied;
+      await admitEmbeddings(draft, draft.plan, gatewayKey);
       const result = await runEmbeddings(draft, parsed.request, clientGone.signal);
       const headers = responseHeaders(draft);
       const cost = draft.costMicroUsd();
