@@ -7,6 +7,8 @@ declare module "autocannon" {
     method?: "GET" | "POST";
     headers?: Record<string, string>;
     body?: string | Buffer;
+    /** Requests each connection sends in turn; unset fields come from the options above. */
+    requests?: { method?: "GET" | "POST"; path?: string; headers?: Record<string, string>; body?: string | Buffer }[];
     connections?: number;
     /** Seconds. */
     duration?: number;

@@ -5,14 +5,29 @@ export type BenchCase = "non-streaming" | "streaming";
 /**
  * `gateway` serves the model on the fake's OpenAI endpoint (same format, chunks forwarded);
  * `gateway-translated` serves the same request for the model on the fake's Anthropic endpoint,
- * translating the request to the Messages API and the answer back.
+ * translating the request to the Messages API and the answer back; `gateway-routed` sends
+ * `model: "auto"` with three realistic prompts in turn, which the classifier sends to three
+ * lanes; `gateway-fallback` names a route whose lane's first model fails at once (503) and
+ * whose second answers.
  */
-export type BenchTarget = "direct" | "bare-proxy" | "gateway" | "gateway-translated";
+export type BenchTarget = "direct" | "bare-proxy" | "gateway" | "gateway-translated" | "gateway-routed" | "gateway-fallback";
 
 export const BENCH_CASES: readonly BenchCase[] = ["non-streaming", "streaming"];
-export const BENCH_TARGETS: readonly BenchTarget[] = ["direct", "bare-proxy", "gateway", "gateway-translated"];
+export const BENCH_TARGETS: readonly BenchTarget[] = ["direct", "bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback"];
 /** The targets the gateway process serves. */
-export const GATEWAY_TARGETS: readonly BenchTarget[] = ["gateway", "gateway-translated"];
+export const GATEWAY_TARGETS: readonly BenchTarget[] = ["gateway", "gateway-translated", "gateway-routed", "gateway-fallback"];
+/** The gateway paths compared with the direct-model `gateway` path (same process, same upstream format). */
+export const ROUTING_TARGETS: readonly BenchTarget[] = ["gateway-routed", "gateway-fallback"];
+
+/** What each target measures, printed under the table and carried in the JSON. */
+export const TARGET_LABELS: Readonly<Record<BenchTarget, string>> = {
+  direct: "the client straight to the fake upstream (no proxy)",
+  "bare-proxy": "node:http + undici Pool piping bytes to the fake, no logic (the baseline)",
+  gateway: "direct model: a configured model on the fake's OpenAI endpoint (same format)",
+  "gateway-translated": "direct model on the fake's Anthropic endpoint: OpenAI request translated to /v1/messages and back",
+  "gateway-routed": "model: auto: the classifier picks one of three lanes (cheap / work / hard) for three prompts sent in turn",
+  "gateway-fallback": "a route to lane [fail-fast, secondary]: the first answers 503 at once, the second answers (no retry, breaker never opens)",
+};
 
 /**
  * What the gateway must reach against the bare proxy under the same load, and what translation
@@ -59,6 +74,29 @@ export interface TranslationVerdict {
   addedCpuUsPerRequest: number | null;
 }
 
+/**
+ * A routed or fallback path against the direct-model gateway path, per case: what `model: auto`
+ * (classification, rule match, lane) or a fallback (one failed upstream call, then the next
+ * target) adds. No goals.
+ */
+export interface RoutingVerdict {
+  case: BenchCase;
+  target: BenchTarget;
+  /** Always `gateway`: the direct-model path through the same gateway. */
+  baseline: BenchTarget;
+  /** target req/s divided by gateway req/s under the full load. */
+  throughputRatio: number;
+  /** target minus gateway, under the full load, ms. */
+  addedP50Ms: number;
+  addedP99Ms: number;
+  /** The same at one connection (the per-request overhead, no queueing); null when not measured. */
+  addedP50OneConnectionMs: number | null;
+  addedP99OneConnectionMs: number | null;
+  /** Gateway CPU time per request, target over gateway, under the full load; null when not measured. */
+  cpuPerRequestRatio: number | null;
+  addedCpuUsPerRequest: number | null;
+}
+
 /** Time to first token, streaming, one request at a time (the paths interleaved). */
 export interface TtftReport {
   requestsPerPath: number;
@@ -91,6 +129,8 @@ export interface ReceiptCheck {
   cliLast: number | string;
   /** Status, model and cost of the newest receipt, as the CLI printed it. */
   cliNewest: string | null;
+  /** Receipts per lane (`(none)` for requests that named a model), when the table has a lane column. */
+  ledgerByLane: Record<string, number>;
 }
 
 export interface BenchReport {
@@ -102,14 +142,23 @@ export interface BenchReport {
     /** The same when the load runs ended. */
     loadAverageAtEnd: number;
     connections: number;
+    /** Measured seconds per target under the full load, all rounds together. */
     seconds: number;
+    /** Warm-up before each target's first run under the full load; the later runs have none. */
     warmupSeconds: number;
+    /** Each target's measured time is split into this many runs, taking turns with the other targets. */
+    rounds: number;
+    /** Measured seconds per target at one connection, all rounds together. */
     oneConnectionSeconds: number;
   };
+  /** What each target measures. */
+  targets: Readonly<Record<BenchTarget, string>>;
   sanity: SanityCheck[];
   rows: BenchRow[];
   verdicts: BenchVerdict[];
   translation: { verdicts: TranslationVerdict[]; ttft: TtftReport | null };
+  /** gateway-routed and gateway-fallback against the direct-model gateway path. */
+  routing: { verdicts: RoutingVerdict[] };
   receipts: ReceiptCheck | null;
   /** Loud problems: gateway errors or non-2xx, failed sanity checks, missing receipts. */
   problems: string[];

@@ -38,7 +38,14 @@ function contentMismatch(content: string | undefined, expected: ExpectedAnswer):
  * stream of chunks ending with [DONE], carrying the fake's text and usage) and not an error a load
  * generator would count as success.
  */
-export async function checkTarget(options: { url: string; body: string; stream: boolean; expected: ExpectedAnswer }): Promise<TargetCheck> {
+export async function checkTarget(options: {
+  url: string;
+  body: string;
+  stream: boolean;
+  expected: ExpectedAnswer;
+  /** Response headers that must have these values (e.g. the lane and model that answered). */
+  expectHeaders?: Readonly<Record<string, string>>;
+}): Promise<TargetCheck> {
   const { expected } = options;
   try {
     const res = await request(options.url, {
@@ -50,8 +57,15 @@ export async function checkTarget(options: { url: string; body: string; stream: 
     });
     const text = await res.body.text();
     const overhead = res.headers["x-switchyard-overhead-ms"];
-    const note = typeof overhead === "string" ? `, x-switchyard-overhead-ms ${overhead}` : "";
+    const expectedHeaders = Object.entries(options.expectHeaders ?? {});
+    const note =
+      (typeof overhead === "string" ? `, x-switchyard-overhead-ms ${overhead}` : "") +
+      expectedHeaders.map(([name]) => `, ${name} ${String(res.headers[name])}`).join("");
     if (res.statusCode !== 200) return { ok: false, detail: `HTTP ${res.statusCode}: ${text.slice(0, 300)}` };
+    const wrongHeader = expectedHeaders.find(([name, value]) => res.headers[name] !== value);
+    if (wrongHeader !== undefined) {
+      return { ok: false, detail: `header ${wrongHeader[0]} is ${JSON.stringify(res.headers[wrongHeader[0]])}, expected ${JSON.stringify(wrongHeader[1])}${note}` };
+    }
     if (options.stream) {
       const events = text.split("\n\n").filter((e) => e.startsWith("data: "));
       if (events.at(-1) !== "data: [DONE]") return { ok: false, detail: `stream does not end with data: [DONE]; ends: ${text.slice(-200)}` };

@@ -1,10 +1,12 @@
 import {
   BENCH_CASES,
   BENCH_GOALS,
+  ROUTING_TARGETS,
   type BenchCase,
   type BenchRow,
   type BenchTarget,
   type BenchVerdict,
+  type RoutingVerdict,
   type TranslationVerdict,
   type TtftReport,
 } from "./bench-report.ts";
@@ -64,6 +66,40 @@ export function compareTranslation(rows: readonly BenchRow[], connections: numbe
       cpuPerRequestRatio: cpuMeasured && same.cpuMsPerRequest ? (translated.cpuMsPerRequest ?? 0) / same.cpuMsPerRequest : null,
       addedCpuUsPerRequest: cpuMeasured ? ((translated.cpuMsPerRequest ?? 0) - (same.cpuMsPerRequest ?? 0)) * 1000 : null,
     });
+  }
+  return verdicts;
+}
+
+/**
+ * The routed (`model: auto`) and fallback paths against the direct-model path through the same
+ * gateway, per case: throughput ratio, added p50 and p99 under the full load and at one connection,
+ * and CPU per request. No goals.
+ */
+export function compareRouting(rows: readonly BenchRow[], connections: number): RoutingVerdict[] {
+  const verdicts: RoutingVerdict[] = [];
+  const find = (c: BenchCase, t: BenchTarget, n: number) => rows.find((r) => r.case === c && r.target === t && r.connections === n)?.result;
+  for (const c of BENCH_CASES) {
+    const base = find(c, "gateway", connections);
+    if (!base) continue;
+    const baseOne = find(c, "gateway", 1);
+    for (const t of ROUTING_TARGETS) {
+      const other = find(c, t, connections);
+      if (!other) continue;
+      const otherOne = find(c, t, 1);
+      const cpuMeasured = other.cpuMsPerRequest !== null && base.cpuMsPerRequest !== null;
+      verdicts.push({
+        case: c,
+        target: t,
+        baseline: "gateway",
+        throughputRatio: base.requestsPerSecond > 0 ? other.requestsPerSecond / base.requestsPerSecond : Number.NaN,
+        addedP50Ms: other.p50Ms - base.p50Ms,
+        addedP99Ms: other.p99Ms - base.p99Ms,
+        addedP50OneConnectionMs: baseOne && otherOne ? otherOne.p50Ms - baseOne.p50Ms : null,
+        addedP99OneConnectionMs: baseOne && otherOne ? otherOne.p99Ms - baseOne.p99Ms : null,
+        cpuPerRequestRatio: cpuMeasured && base.cpuMsPerRequest ? (other.cpuMsPerRequest ?? 0) / base.cpuMsPerRequest : null,
+        addedCpuUsPerRequest: cpuMeasured ? ((other.cpuMsPerRequest ?? 0) - (base.cpuMsPerRequest ?? 0)) * 1000 : null,
+      });
+    }
   }
   return verdicts;
 }

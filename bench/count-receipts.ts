@@ -5,6 +5,8 @@ export interface ReceiptCount {
   count: number | null;
   /** Receipts per final status (ok, client_closed, error, …), when the table has a status column. */
   byStatus: Record<string, number>;
+  /** Receipts per lane (`(none)` when no lane was involved), when the table has a lane column. */
+  byLane: Record<string, number>;
 }
 
 /**
@@ -16,7 +18,7 @@ export function countReceipts(ledgerPath: string): ReceiptCount {
   try {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
     const table = tables.includes("receipts") ? "receipts" : (tables.find((t) => t.toLowerCase().includes("receipt")) ?? null);
-    if (table === null) return { table: null, count: null, byStatus: {} };
+    if (table === null) return { table: null, count: null, byStatus: {}, byLane: {} };
     const quoted = `"${table.replaceAll('"', '""')}"`;
     const row = db.prepare(`SELECT count(*) AS n FROM ${quoted}`).get() as { n: number };
     const columns = (db.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name);
@@ -26,7 +28,13 @@ export function countReceipts(ledgerPath: string): ReceiptCount {
         byStatus[s.status] = Number(s.n);
       }
     }
-    return { table, count: Number(row.n), byStatus };
+    const byLane: Record<string, number> = {};
+    if (columns.includes("lane")) {
+      for (const l of db.prepare(`SELECT lane, count(*) AS n FROM ${quoted} GROUP BY lane ORDER BY n DESC`).all() as { lane: string | null; n: number }[]) {
+        byLane[l.lane ?? "(none)"] = Number(l.n);
+      }
+    }
+    return { table, count: Number(row.n), byStatus, byLane };
   } finally {
     db.close();
   }

@@ -14,6 +14,11 @@ const OPENAI: Answer = {
   events: chatCompletionStreamEvents,
   headers: { "x-request-id": "req_bench", "openai-processing-ms": "1", "openai-version": "2020-10-01" },
 };
+/** The upstream model id that always fails at once, for the fallback bench path. */
+export const FAIL_FAST_MODEL = "fail-fast";
+const FAIL_FAST_BODY = Buffer.from(JSON.stringify({ error: { message: "overloaded", type: "server_error" } }));
+const FAIL_FAST_PATTERN = new RegExp(`"model"\\s*:\\s*"${FAIL_FAST_MODEL}"`);
+
 const ANTHROPIC: Answer = {
   json: anthropicMessageBody,
   events: anthropicStreamEvents,
@@ -25,6 +30,9 @@ const ANTHROPIC: Answer = {
  * answers like OpenAI (a canned chat.completion, or the canned SSE stream when the body asks for
  * `"stream": true`), `POST /v1/messages` like Anthropic (a canned message, or the canned event
  * stream; it wants an `x-api-key` and an `anthropic-version` header, as Anthropic does).
+ * A Chat Completions request for the model `fail-fast` gets an immediate 503 with an OpenAI-style
+ * error body (`overloaded`, `server_error`), streaming or not: the failing first target of the
+ * fallback path.
  * Run as a script it listens on 127.0.0.1, port 0, and prints `listening <port>`.
  */
 export function createFakeUpstream(): Server {
@@ -44,8 +52,14 @@ export function createFakeUpstream(): Server {
     const parts: Buffer[] = [];
     req.on("data", (c: Buffer) => parts.push(c));
     req.on("end", () => {
-      // A substring test instead of JSON.parse keeps the fake cheap; the bench bodies are ours.
-      const stream = /"stream"\s*:\s*true/.test(Buffer.concat(parts).toString("utf8"));
+      // Substring tests instead of JSON.parse keep the fake cheap; the bench bodies are ours.
+      const text = Buffer.concat(parts).toString("utf8");
+      if (answer === OPENAI && FAIL_FAST_PATTERN.test(text)) {
+        res.writeHead(503, { ...answer.headers, "content-type": "application/json", "content-length": FAIL_FAST_BODY.length });
+        res.end(FAIL_FAST_BODY);
+        return;
+      }
+      const stream = /"stream"\s*:\s*true/.test(text);
       if (!stream) {
         res.writeHead(200, { ...answer.headers, "content-type": "application/json", "content-length": answer.json.length });
         res.end(answer.json);

@@ -1,4 +1,4 @@
-import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type TtftReport } from "./bench-report.ts";
+import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type RoutingVerdict, type TtftReport } from "./bench-report.ts";
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -14,6 +14,7 @@ const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : "-");
 const signedMs = (n: number): string => `${n >= 0 ? "+" : ""}${ms(n)} ms`;
 const passOrMiss = (pass: boolean): string => (pass ? "PASS" : "MISS");
 const signedUs = (n: number): string => `${n >= 0 ? "+" : ""}${n.toFixed(0)} µs`;
+const us = (msPerRequest: number | null): string => (msPerRequest === null ? "-" : (msPerRequest * 1000).toFixed(0));
 
 function ttftLines(ttft: TtftReport): string[] {
   const out = [
@@ -43,11 +44,26 @@ function ttftLines(ttft: TtftReport): string[] {
   return out;
 }
 
+function routingLines(v: RoutingVerdict, connections: number): string[][] {
+  const lines = [
+    ["  " + v.case, v.target, `throughput (${connections} conns)`, `${v.throughputRatio.toFixed(2)}×`, ""],
+    ["  " + v.case, v.target, `added latency (${connections} conns)`, `p50 ${signedMs(v.addedP50Ms)}`, `p99 ${signedMs(v.addedP99Ms)}`],
+  ];
+  if (v.addedP50OneConnectionMs !== null) {
+    lines.push(["  " + v.case, v.target, "added latency (1 conn)", `p50 ${signedMs(v.addedP50OneConnectionMs)}`, `p99 ${signedMs(v.addedP99OneConnectionMs ?? Number.NaN)}`]);
+  }
+  if (v.cpuPerRequestRatio !== null && v.addedCpuUsPerRequest !== null) {
+    lines.push(["  " + v.case, v.target, `CPU per request (${connections} conns)`, `${v.cpuPerRequestRatio.toFixed(2)}×`, signedUs(v.addedCpuUsPerRequest)]);
+  }
+  return lines;
+}
+
 /** The bench's human-readable output: figures per case and target, then the verdicts. */
 export function formatBenchTable(report: BenchReport): string {
   const { settings } = report;
   const out: string[] = [
-    `Switchyard bench: Node ${settings.node}, ${settings.cpus} CPU(s), loopback; ${settings.connections} connections for ${settings.seconds} s after a ${settings.warmupSeconds} s warm-up, then 1 connection for ${settings.oneConnectionSeconds} s`,
+    `Switchyard bench: Node ${settings.node}, ${settings.cpus} CPU(s), loopback; ${settings.connections} connections for ${settings.seconds} s, then 1 connection for ${settings.oneConnectionSeconds} s, ` +
+      `per target; the targets take turns in ${settings.rounds} round(s), after a ${settings.warmupSeconds} s warm-up before each target's first loaded run`,
   ];
   // The bench itself keeps the machine busy, so only the start reading says something about other work.
   if (settings.loadAverageAtStart > settings.cpus / 2) {
@@ -64,7 +80,7 @@ export function formatBenchTable(report: BenchReport): string {
   out.push(
     ...table(
       [
-        ["case", "target", "conns", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "errors", "non-2xx"],
+        ["case", "target", "conns", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "main µs", "fake µs", "gen µs", "other CPUs", "req B", "errors", "non-2xx"],
         ...report.rows.map((r) => [
           r.case,
           r.target,
@@ -72,16 +88,27 @@ export function formatBenchTable(report: BenchReport): string {
           r.result.requestsPerSecond.toFixed(0),
           ms(r.result.p50Ms),
           ms(r.result.p99Ms),
-          r.result.cpuMsPerRequest === null ? "-" : (r.result.cpuMsPerRequest * 1000).toFixed(0),
+          us(r.result.cpuMsPerRequest),
+          us(r.result.mainThreadCpuMsPerRequest),
+          us(r.result.upstreamCpuMsPerRequest),
+          us(r.result.generatorCpuMsPerRequest),
+          r.result.otherBusyCores === null ? "-" : r.result.otherBusyCores.toFixed(2),
+          r.result.requestBytes.toFixed(0),
           String(r.result.errors),
           String(r.result.non2xx),
         ]),
       ],
-      new Set([2, 3, 4, 5, 6, 7, 8]),
+      new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
     ),
   );
-  out.push("CPU µs/req: CPU time of the process under test (the fake for direct), all its threads, per response.");
-  out.push("gateway: model on the fake's OpenAI endpoint (same format); gateway-translated: the same OpenAI request for a model on its Anthropic endpoint (/v1/messages).");
+  out.push(
+    "CPU µs/req: CPU time of the process under test (the fake for direct), all its threads, per response; main µs: the part on its main thread (the event " +
+      "loop, which one core bounds; the gateway's receipts are written on another thread); fake µs and gen µs: the same for the fake upstream " +
+      "behind it and for the load generator (this process). other CPUs: CPUs busy meanwhile with anything else (other work on the machine; kernel time charged " +
+      "to no process), taken from the run. req B: mean request body size.",
+  );
+  const targetsShown = [...new Set(report.rows.map((r) => r.target))];
+  out.push(...table(targetsShown.map((t) => [`  ${t}:`, report.targets[t]]), new Set()));
   out.push("");
 
   out.push("gateway vs bare proxy (under full load the added p50 is mostly queueing, i.e. the throughput gap; at 1 connection it is the per-request overhead):");
@@ -117,6 +144,15 @@ export function formatBenchTable(report: BenchReport): string {
       ),
     );
   }
+  const rv = report.routing.verdicts;
+  if (rv.length > 0) {
+    out.push("");
+    out.push(
+      "routed (model: auto) and fallback vs the direct-model path (gateway), all through the gateway; no goals (at 1 connection: the per-request cost, " +
+        "the routed prompts being longer, see req B; under full load: mostly the throughput gap and noise):",
+    );
+    out.push(...table(rv.flatMap((v) => routingLines(v, settings.connections)), new Set([3, 4])));
+  }
   if (report.translation.ttft) {
     out.push("");
     out.push(...ttftLines(report.translation.ttft));
@@ -130,6 +166,8 @@ export function formatBenchTable(report: BenchReport): string {
     out.push(`  for ${r.requestsAnswered} request(s) the gateway answered and ${r.requestsSent - r.requestsAnswered} more cut off in flight when a run stopped (warm-ups, sanity checks and TTFT probe included)`);
     const statuses = Object.entries(r.ledgerByStatus);
     if (statuses.length > 0) out.push(`  by status: ${statuses.map(([s, n]) => `${s} ${n}`).join(", ")}`);
+    const lanes = Object.entries(r.ledgerByLane);
+    if (lanes.length > 0) out.push(`  by lane: ${lanes.map(([l, n]) => `${l} ${n}`).join(", ")}`);
     out.push(`  switchyard receipts --last 5 --json: ${typeof r.cliLast === "number" ? `${r.cliLast} receipt(s)` : `failed: ${r.cliLast}`}${r.cliNewest ? `; newest: ${r.cliNewest}` : ""}`);
   }
 
