@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, toGatewayError } from "../core/errors.ts";
 import { formatUsd } from "../cost/compute-cost.ts";
@@ -9,6 +8,7 @@ import type { Runtime } from "../dispatch/runtime.ts";
 import { resolveModel } from "../router/resolve-model.ts";
 import { encodeEmbeddingsResult, parseEmbeddingsRequest } from "../wire/openai/parse-embeddings-request.ts";
 import { parseJsonBody, readBody } from "./read-body.ts";
+import { newRequestId } from "./request-id.ts";
 import type { Authenticator } from "./authenticate.ts";
 import { readSwitchyardHeaders } from "./request-headers.ts";
 import { sendError, sendJsonText } from "./send.ts";
@@ -23,7 +23,7 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
       if (!res.writableFinished) clientGone.abort();
     });
     const draft = new ReceiptDraft(runtime, {
-      requestId: randomUUID(),
+      requestId: newRequestId(),
       endpoint: "/v1/embeddings",
       taskId: null,
       taskType: null,

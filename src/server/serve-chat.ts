@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, toGatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
@@ -22,6 +21,7 @@ import { autoSignals } from "../router/auto-signals.ts";
 import { resolveModel } from "../router/resolve-model.ts";
 import type { IdempotencyClaim } from "../state/idempotency-store.ts";
 import { parseJsonBody, readBody } from "./read-body.ts";
+import { newRequestId } from "./request-id.ts";
 import { readSwitchyardHeaders, type SwitchyardRequestHeaders } from "./request-headers.ts";
 import { idHeaders, responseHeaders } from "./response-headers.ts";
 import { sendJsonText } from "./send.ts";
@@ -170,7 +170,7 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
   }
 
   return async function handleChat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const clientGone = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) clientGone.abort();
