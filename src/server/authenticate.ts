@@ -60,7 +60,7 @@ export class Authenticator {
    * one is required, and for an unknown or revoked gateway key. A token that is not a gateway
    * key (a client's placeholder or provider key) counts as no key, and is never echoed.
    */
-  async authenticate(headers: IncomingHttpHeaders): Promise<KeyRecord | null> {
+  authenticate(headers: IncomingHttpHeaders): KeyRecord | null | Promise<KeyRecord | null> {
     // No key exists and none is required: the common fresh install pays this check and nothing
     // else. A first key created meanwhile is seen at the next periodic read.
     if (this.byHash.size === 0 && this.mode !== true) return null;
@@ -76,11 +76,13 @@ export class Authenticator {
       );
     }
     const hash = hashKeySecret(token);
-    let record = this.byHash.get(hash);
-    if (record === undefined) {
-      await this.freshSince(this.clock());
-      record = this.byHash.get(hash);
-    }
+    const record = this.byHash.get(hash);
+    // A known key is answered at once; only an unknown one waits for a fresh read of the store.
+    if (record !== undefined) return this.check(token, record);
+    return this.freshSince(this.clock()).then(() => this.check(token, this.byHash.get(hash)));
+  }
+
+  private check(token: string, record: KeyRecord | undefined): KeyRecord {
     const shown = `${token.slice(0, 8)}…`;
     if (record === undefined) throw unauthorized(`The gateway key ${shown} is not known to this gateway; ${HOW_TO_SEND}.`, "invalid_api_key");
     if (record.revokedAt !== null) {

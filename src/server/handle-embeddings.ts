@@ -35,7 +35,8 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
     try {
       const hdrs = readSwitchyardHeaders(req.headers);
       Object.assign(draft.meta, { taskId: hdrs.taskId, taskType: hdrs.taskType, complexity: hdrs.complexity, idempotencyKey: hdrs.idempotencyKey });
-      const gatewayKey = (await options.auth?.authenticate(req.headers)) ?? null;
+      const authenticated = options.auth?.authenticate(req.headers) ?? null;
+      const gatewayKey = authenticated instanceof Promise ? await authenticated : authenticated;
       draft.keyId = gatewayKey?.id ?? null;
       const body = parseJsonBody(await readBody(req, options.maxBodyBytes));
       const model = (body as { model?: unknown } | null)?.model;

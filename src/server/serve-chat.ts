@@ -180,7 +180,8 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
     try {
       const hdrs = readSwitchyardHeaders(req.headers);
       draft = newDraft(requestId, hdrs);
-      const gatewayKey = (await options.auth?.authenticate(req.headers)) ?? null;
+      const authenticated = options.auth?.authenticate(req.headers) ?? null;
+      const gatewayKey = authenticated instanceof Promise ? await authenticated : authenticated;
       draft.keyId = gatewayKey?.id ?? null;
       const bytes = await readBody(req, options.maxBodyBytes);
       const stores = runtime.responses;
