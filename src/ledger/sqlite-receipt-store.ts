@@ -8,6 +8,7 @@ import type { Receipt } from "./receipt.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 import { sqliteReport, sqliteSpendByScope } from "./sqlite-ledger-queries.ts";
+import { migrateSqlite } from "./sqlite-migrate.ts";
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. The
@@ -121,42 +122,12 @@ export function openSqliteReceiptStore(path: string): ReceiptStore {
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-    migrate(db, path);
+    migrateSqlite(db, { path, what: "ledger", migrations: MIGRATIONS });
   } catch (err) {
     db.close();
     throw err;
   }
   return new SqliteReceiptStore(db);
-}
-
-function migrate(db: DatabaseSync, path: string): void {
-  if (schemaVersion(db, path) === MIGRATIONS.length) return;
-  // Several processes may open a new ledger at once (cluster workers): each step re-reads the
-  // version under the write lock, so a migration runs exactly once.
-  for (;;) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const version = schemaVersion(db, path);
-      if (version === MIGRATIONS.length) {
-        db.exec("COMMIT");
-        return;
-      }
-      db.exec(MIGRATIONS[version] ?? "");
-      db.exec(`PRAGMA user_version = ${version + 1}`);
-      db.exec("COMMIT");
-    } catch (err) {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      throw err;
-    }
-  }
-}
-
-function schemaVersion(db: DatabaseSync, path: string): number {
-  const version = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
-  if (version > MIGRATIONS.length) {
-    throw new Error(`${path}: ledger schema version ${version} is newer than this Switchyard knows (${MIGRATIONS.length}); upgrade Switchyard to read it.`);
-  }
-  return version;
 }
 
 class SqliteReceiptStore implements ReceiptStore {

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { migrateSqlite } from "../ledger/sqlite-migrate.ts";
 import {
   issueKey,
   KeyStoreError,
@@ -52,42 +53,12 @@ export function openSqliteKeyStore(path: string, options: SqliteKeyStoreOptions 
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-    migrate(db, path);
+    migrateSqlite(db, { path, what: "key store", migrations: MIGRATIONS });
   } catch (err) {
     db.close();
     throw err;
   }
   return new SqliteKeyStore(db, options.clock ?? Date.now);
-}
-
-function migrate(db: DatabaseSync, path: string): void {
-  if (schemaVersion(db, path) === MIGRATIONS.length) return;
-  // The CLI and a gateway may open a new store at once: each step re-reads the version under
-  // the write lock, so a migration runs exactly once.
-  for (;;) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const version = schemaVersion(db, path);
-      if (version === MIGRATIONS.length) {
-        db.exec("COMMIT");
-        return;
-      }
-      db.exec(MIGRATIONS[version] ?? "");
-      db.exec(`PRAGMA user_version = ${version + 1}`);
-      db.exec("COMMIT");
-    } catch (err) {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      throw err;
-    }
-  }
-}
-
-function schemaVersion(db: DatabaseSync, path: string): number {
-  const version = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
-  if (version > MIGRATIONS.length) {
-    throw new Error(`${path}: key store schema version ${version} is newer than this Switchyard knows (${MIGRATIONS.length}); upgrade Switchyard to read it.`);
-  }
-  return version;
 }
 
 interface Row {
