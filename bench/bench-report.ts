@@ -1,3 +1,4 @@
+import type { AdmissionReport } from "./admission.ts";
 import type { LoadResult } from "./load.ts";
 import type { TtftResult } from "./ttft-probe.ts";
 
@@ -8,16 +9,20 @@ export type BenchCase = "non-streaming" | "streaming";
  * translating the request to the Messages API and the answer back; `gateway-routed` sends
  * `model: "auto"` with three realistic prompts in turn, which the classifier sends to three
  * lanes; `gateway-fallback` names a route whose lane's first model fails at once (503) and
- * whose second answers.
+ * whose second answers; `gateway-budgeted` sends the direct-model request (through a route to the
+ * same model) with a gateway key to a second gateway process that has budgets, a route rate limit
+ * and keys required.
  */
-export type BenchTarget = "direct" | "bare-proxy" | "gateway" | "gateway-translated" | "gateway-routed" | "gateway-fallback";
+export type BenchTarget = "direct" | "bare-proxy" | "gateway" | "gateway-translated" | "gateway-routed" | "gateway-fallback" | "gateway-budgeted";
 
 export const BENCH_CASES: readonly BenchCase[] = ["non-streaming", "streaming"];
-export const BENCH_TARGETS: readonly BenchTarget[] = ["direct", "bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback"];
-/** The targets the gateway process serves. */
-export const GATEWAY_TARGETS: readonly BenchTarget[] = ["gateway", "gateway-translated", "gateway-routed", "gateway-fallback"];
+export const BENCH_TARGETS: readonly BenchTarget[] = ["direct", "bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback", "gateway-budgeted"];
+/** The targets a gateway serves: the main gateway process all but `gateway-budgeted`, which has a process (and ledger) of its own. */
+export const GATEWAY_TARGETS: readonly BenchTarget[] = ["gateway", "gateway-translated", "gateway-routed", "gateway-fallback", "gateway-budgeted"];
 /** The gateway paths compared with the direct-model `gateway` path (same process, same upstream format). */
 export const ROUTING_TARGETS: readonly BenchTarget[] = ["gateway-routed", "gateway-fallback"];
+/** Compared with the direct-model `gateway` path too: the same request and upstream, in a gateway with budgets, a rate limit and a key. */
+export const BUDGETED_TARGETS: readonly BenchTarget[] = ["gateway-budgeted"];
 
 /** What each target measures, printed under the table and carried in the JSON. */
 export const TARGET_LABELS: Readonly<Record<BenchTarget, string>> = {
@@ -27,13 +32,18 @@ export const TARGET_LABELS: Readonly<Record<BenchTarget, string>> = {
   "gateway-translated": "direct model on the fake's Anthropic endpoint: OpenAI request translated to /v1/messages and back",
   "gateway-routed": "model: auto: the classifier picks one of three lanes (cheap / work / hard) for three prompts sent in turn",
   "gateway-fallback": "a route to lane [fail-fast, secondary]: the first answers 503 at once, the second answers (no retry, breaker never opens)",
+  "gateway-budgeted":
+    "the direct-model request, via a route to the same model, with a gateway key, to a second gateway process with budgets (global and route, daily USD and tokens, UTC), " +
+    "a route rate limit and the key's own budget and rate limit (keys required): every request is reserved, rate-limited and settled",
 };
 
 /**
  * What the gateway must reach against the bare proxy under the same load, and what translation
  * may cost: the translated path keeps at least this share of the same-format path's throughput.
+ * Budget reservation and rate limiting (admission with budgets, a route rate limit and a key, then
+ * settling, with the in-memory store) may cost at most `maxAdmissionP50Ms` at p50.
  */
-export const BENCH_GOALS = { minThroughputRatio: 0.7, maxAddedP50Ms: 1, minTranslatedThroughputRatio: 0.8 } as const;
+export const BENCH_GOALS = { minThroughputRatio: 0.7, maxAddedP50Ms: 1, minTranslatedThroughputRatio: 0.8, maxAdmissionP50Ms: 0.1 } as const;
 
 export interface BenchRow {
   case: BenchCase;
@@ -95,6 +105,8 @@ export interface RoutingVerdict {
   /** Gateway CPU time per request, target over gateway, under the full load; null when not measured. */
   cpuPerRequestRatio: number | null;
   addedCpuUsPerRequest: number | null;
+  /** The same for the gateway's main thread alone (the event loop, where admission runs), µs; null when not measured. */
+  addedMainThreadCpuUsPerRequest: number | null;
 }
 
 /** Time to first token, streaming, one request at a time (the paths interleaved). */
@@ -159,7 +171,14 @@ export interface BenchReport {
   translation: { verdicts: TranslationVerdict[]; ttft: TtftReport | null };
   /** gateway-routed and gateway-fallback against the direct-model gateway path. */
   routing: { verdicts: RoutingVerdict[] };
+  /**
+   * The spend controls' cost: gateway-budgeted against the direct-model gateway path (two processes,
+   * same request and upstream), and admission alone timed in this process against its goal.
+   */
+  budgets: { verdicts: RoutingVerdict[]; admission: AdmissionReport | null };
   receipts: ReceiptCheck | null;
+  /** The same check for the budgeted gateway's own ledger. */
+  budgetedReceipts: ReceiptCheck | null;
   /** Loud problems: gateway errors or non-2xx, failed sanity checks, missing receipts. */
   problems: string[];
 }

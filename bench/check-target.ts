@@ -12,6 +12,9 @@ export interface ExpectedAnswer {
   completionTokens: number;
 }
 
+/** What every request carries unless a target says otherwise: a placeholder, not a gateway key. */
+export const DEFAULT_HEADERS: Readonly<Record<string, string>> = { authorization: "Bearer bench" };
+
 interface WireUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
@@ -45,12 +48,14 @@ export async function checkTarget(options: {
   expected: ExpectedAnswer;
   /** Response headers that must have these values (e.g. the lane and model that answered). */
   expectHeaders?: Readonly<Record<string, string>>;
+  /** Request headers besides content-type; default `authorization: Bearer bench` (what the load sends). */
+  headers?: Readonly<Record<string, string>>;
 }): Promise<TargetCheck> {
   const { expected } = options;
   try {
     const res = await request(options.url, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer bench" },
+      headers: { "content-type": "application/json", ...(options.headers ?? DEFAULT_HEADERS) },
       body: options.body,
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
@@ -86,6 +91,43 @@ export async function checkTarget(options: {
     const wrong = contentMismatch(content, expected) ?? usageMismatch(body.usage, expected);
     if (wrong !== null) return { ok: false, detail: `${wrong}: ${text.slice(0, 300)}` };
     return { ok: true, detail: `200, ${String(content?.length)} chars of content (${text.length} bytes), ${String(body.usage?.total_tokens)} tokens${note}` };
+  } catch (err) {
+    return { ok: false, detail: `request failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * One request that must be turned away: the status and the OpenAI-style `error.code` it must get
+ * (e.g. 401 `missing_api_key` from a gateway that requires keys, when no key is sent).
+ */
+export async function checkRefused(options: {
+  url: string;
+  body: string;
+  headers: Readonly<Record<string, string>>;
+  expectStatus: number;
+  expectCode: string;
+}): Promise<TargetCheck> {
+  try {
+    const res = await request(options.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...options.headers },
+      body: options.body,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    const text = await res.body.text();
+    let code: unknown;
+    try {
+      code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+    } catch {
+      code = undefined;
+    }
+    const got = `HTTP ${res.statusCode}, error.code ${JSON.stringify(code)}`;
+    if (res.statusCode !== options.expectStatus || code !== options.expectCode) {
+      return { ok: false, detail: `${got}, expected HTTP ${options.expectStatus} ${options.expectCode}: ${text.slice(0, 300)}` };
+    }
+    const challenge = res.headers["www-authenticate"];
+    return { ok: true, detail: `${got}${typeof challenge === "string" ? `, www-authenticate ${challenge}` : ""}` };
   } catch (err) {
     return { ok: false, detail: `request failed: ${err instanceof Error ? err.message : String(err)}` };
   }

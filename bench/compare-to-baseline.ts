@@ -1,6 +1,7 @@
 import {
   BENCH_CASES,
   BENCH_GOALS,
+  BUDGETED_TARGETS,
   ROUTING_TARGETS,
   type BenchCase,
   type BenchRow,
@@ -71,22 +72,23 @@ export function compareTranslation(rows: readonly BenchRow[], connections: numbe
 }
 
 /**
- * The routed (`model: auto`) and fallback paths against the direct-model path through the same
- * gateway, per case: throughput ratio, added p50 and p99 under the full load and at one connection,
- * and CPU per request. No goals.
+ * Each of `targets` against the direct-model path through the gateway, per case: throughput
+ * ratio, added p50 and p99 under the full load and at one connection, and CPU per request (all
+ * threads, and the main thread alone). No goals.
  */
-export function compareRouting(rows: readonly BenchRow[], connections: number): RoutingVerdict[] {
+function compareWithGateway(rows: readonly BenchRow[], connections: number, targets: readonly BenchTarget[]): RoutingVerdict[] {
   const verdicts: RoutingVerdict[] = [];
   const find = (c: BenchCase, t: BenchTarget, n: number) => rows.find((r) => r.case === c && r.target === t && r.connections === n)?.result;
   for (const c of BENCH_CASES) {
     const base = find(c, "gateway", connections);
     if (!base) continue;
     const baseOne = find(c, "gateway", 1);
-    for (const t of ROUTING_TARGETS) {
+    for (const t of targets) {
       const other = find(c, t, connections);
       if (!other) continue;
       const otherOne = find(c, t, 1);
       const cpuMeasured = other.cpuMsPerRequest !== null && base.cpuMsPerRequest !== null;
+      const mainMeasured = other.mainThreadCpuMsPerRequest !== null && base.mainThreadCpuMsPerRequest !== null;
       verdicts.push({
         case: c,
         target: t,
@@ -98,10 +100,24 @@ export function compareRouting(rows: readonly BenchRow[], connections: number): 
         addedP99OneConnectionMs: baseOne && otherOne ? otherOne.p99Ms - baseOne.p99Ms : null,
         cpuPerRequestRatio: cpuMeasured && base.cpuMsPerRequest ? (other.cpuMsPerRequest ?? 0) / base.cpuMsPerRequest : null,
         addedCpuUsPerRequest: cpuMeasured ? ((other.cpuMsPerRequest ?? 0) - (base.cpuMsPerRequest ?? 0)) * 1000 : null,
+        addedMainThreadCpuUsPerRequest: mainMeasured ? ((other.mainThreadCpuMsPerRequest ?? 0) - (base.mainThreadCpuMsPerRequest ?? 0)) * 1000 : null,
       });
     }
   }
   return verdicts;
+}
+
+/** The routed (`model: auto`) and fallback paths against the direct-model path through the same gateway. */
+export function compareRouting(rows: readonly BenchRow[], connections: number): RoutingVerdict[] {
+  return compareWithGateway(rows, connections, ROUTING_TARGETS);
+}
+
+/**
+ * The budgeted path (budgets, a route rate limit and a key, in a second gateway process) against
+ * the direct-model path through the plain gateway: the same request, upstream and answer.
+ */
+export function compareBudgets(rows: readonly BenchRow[], connections: number): RoutingVerdict[] {
+  return compareWithGateway(rows, connections, BUDGETED_TARGETS);
 }
 
 /** The TTFT probe's results with the differences between paths worked out. */

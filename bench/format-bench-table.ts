@@ -1,4 +1,5 @@
-import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type RoutingVerdict, type TtftReport } from "./bench-report.ts";
+import type { AdmissionReport } from "./admission.ts";
+import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type ReceiptCheck, type RoutingVerdict, type TtftReport } from "./bench-report.ts";
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -55,7 +56,61 @@ function routingLines(v: RoutingVerdict, connections: number): string[][] {
   if (v.cpuPerRequestRatio !== null && v.addedCpuUsPerRequest !== null) {
     lines.push(["  " + v.case, v.target, `CPU per request (${connections} conns)`, `${v.cpuPerRequestRatio.toFixed(2)}×`, signedUs(v.addedCpuUsPerRequest)]);
   }
+  if (v.addedMainThreadCpuUsPerRequest !== null) {
+    lines.push(["  " + v.case, v.target, `main-thread CPU per request (${connections} conns)`, "", signedUs(v.addedMainThreadCpuUsPerRequest)]);
+  }
   return lines;
+}
+
+function admissionLines(a: AdmissionReport): string[] {
+  const first = a.cases[0];
+  const out = [
+    `admission alone, in the bench's process (no HTTP, in-memory budget store and rate limiter): ${first?.iterations ?? "?"} requests timed one by one after ${first?.warmup ?? "?"} warm-up, per case (${(a.durationMs / 1000).toFixed(1)} s in all):`,
+    ...table(
+      [
+        ["  case", "p50 µs", "p90 µs", "p99 µs", "mean µs", "max µs", "budget lines", "rate scopes", "estimate", "other CPUs"],
+        ...a.cases.map((c) => [
+          `  ${c.name}`,
+          c.p50Us.toFixed(1),
+          c.p90Us.toFixed(1),
+          c.p99Us.toFixed(1),
+          c.meanUs.toFixed(1),
+          c.maxUs.toFixed(0),
+          String(c.budgetLines),
+          String(c.rateScopes),
+          c.estimateMethod ?? "-",
+          c.otherBusyCores === null ? "-" : c.otherBusyCores.toFixed(2),
+        ]),
+      ],
+      new Set([1, 2, 3, 4, 5, 6, 7, 9]),
+    ),
+    ...table(a.cases.map((c) => [`  ${c.name}:`, c.description]), new Set()),
+  ];
+  out.push(
+    "  other CPUs: CPUs busy meanwhile with anything but this process, which slows a timed loop (- when a case ran too briefly to tell)",
+  );
+  const budgeted = a.cases.find((c) => c.name === "budgeted");
+  if (budgeted) {
+    const busy = budgeted.otherBusyCores !== null && budgeted.otherBusyCores > 0.25 ? ` (other work took ${budgeted.otherBusyCores.toFixed(2)} CPUs meanwhile: noisy)` : "";
+    out.push(
+      `  budget reservation + rate limiting, p50: ${budgeted.p50Us.toFixed(1)} µs (${a.addedP50Us === null ? "-" : `+${a.addedP50Us.toFixed(1)} µs over the fast path`}); ` +
+        `goal ≤ ${a.goalP50Us} µs (${BENCH_GOALS.maxAdmissionP50Ms} ms): ${passOrMiss(a.pass)}${busy}`,
+    );
+  }
+  return out;
+}
+
+function receiptLines(title: string, r: ReceiptCheck): string[] {
+  const out: string[] = [];
+  const ledger = r.ledgerCount === null ? `no receipts table found in ${r.ledgerPath}` : `${r.ledgerCount} receipt(s) in ${r.ledgerPath} (table ${r.ledgerTable ?? "?"})`;
+  out.push(`${title}: ${ledger}`);
+  out.push(`  for ${r.requestsAnswered} request(s) the gateway answered and ${r.requestsSent - r.requestsAnswered} more cut off in flight when a run stopped (warm-ups, sanity checks and TTFT probe included)`);
+  const statuses = Object.entries(r.ledgerByStatus);
+  if (statuses.length > 0) out.push(`  by status: ${statuses.map(([s, n]) => `${s} ${n}`).join(", ")}`);
+  const lanes = Object.entries(r.ledgerByLane);
+  if (lanes.length > 0) out.push(`  by lane: ${lanes.map(([l, n]) => `${l} ${n}`).join(", ")}`);
+  out.push(`  switchyard receipts --last 5 --json: ${typeof r.cliLast === "number" ? `${r.cliLast} receipt(s)` : `failed: ${r.cliLast}`}${r.cliNewest ? `; newest: ${r.cliNewest}` : ""}`);
+  return out;
 }
 
 /** The bench's human-readable output: figures per case and target, then the verdicts. */
@@ -153,23 +208,25 @@ export function formatBenchTable(report: BenchReport): string {
     );
     out.push(...table(rv.flatMap((v) => routingLines(v, settings.connections)), new Set([3, 4])));
   }
+  const bv = report.budgets.verdicts;
+  if (bv.length > 0 || report.budgets.admission) {
+    out.push("");
+    out.push(
+      "spend under control: budgeted (budgets, a route rate limit and a gateway key, in a second gateway process) vs the plain direct-model path (gateway); " +
+        "same model, upstream and answer; no goal here, the goal is admission's, below (at 1 connection: the per-request cost; under full load: mostly the throughput gap and noise; " +
+        "main-thread CPU per request: where admission runs):",
+    );
+    out.push(...table(bv.flatMap((v) => routingLines(v, settings.connections)), new Set([3, 4])));
+    if (report.budgets.admission) out.push(...admissionLines(report.budgets.admission));
+    else out.push("  admission micro-benchmark: not run (see problems)");
+  }
   if (report.translation.ttft) {
     out.push("");
     out.push(...ttftLines(report.translation.ttft));
   }
 
-  const r = report.receipts;
-  if (r) {
-    out.push("");
-    const ledger = r.ledgerCount === null ? `no receipts table found in ${r.ledgerPath}` : `${r.ledgerCount} receipt(s) in ${r.ledgerPath} (table ${r.ledgerTable ?? "?"})`;
-    out.push(`receipts: ${ledger}`);
-    out.push(`  for ${r.requestsAnswered} request(s) the gateway answered and ${r.requestsSent - r.requestsAnswered} more cut off in flight when a run stopped (warm-ups, sanity checks and TTFT probe included)`);
-    const statuses = Object.entries(r.ledgerByStatus);
-    if (statuses.length > 0) out.push(`  by status: ${statuses.map(([s, n]) => `${s} ${n}`).join(", ")}`);
-    const lanes = Object.entries(r.ledgerByLane);
-    if (lanes.length > 0) out.push(`  by lane: ${lanes.map(([l, n]) => `${l} ${n}`).join(", ")}`);
-    out.push(`  switchyard receipts --last 5 --json: ${typeof r.cliLast === "number" ? `${r.cliLast} receipt(s)` : `failed: ${r.cliLast}`}${r.cliNewest ? `; newest: ${r.cliNewest}` : ""}`);
-  }
+  if (report.receipts) out.push("", ...receiptLines("receipts", report.receipts));
+  if (report.budgetedReceipts) out.push("", ...receiptLines("receipts of the budgeted gateway", report.budgetedReceipts));
 
   if (report.problems.length > 0) {
     out.push("", "!!! THE FIGURES ABOVE INCLUDE FAILURES: they measure errors, not answers !!!");

@@ -8,6 +8,8 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  /** Request headers besides content-type; default `authorization: Bearer bench` (a placeholder, not a gateway key). */
+  headers?: Readonly<Record<string, string>>;
   /** CPU ms the target has used so far, read when the measured run starts and ends. */
   readTargetCpuMs?: () => number | null;
   /** The same for the target's main thread alone. */
@@ -102,7 +104,7 @@ export async function runLoadOnce(options: LoadOptions): Promise<LoadSample> {
   const instance = autocannon({
     url: options.url,
     method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer bench" },
+    headers: { "content-type": "application/json", ...(options.headers ?? { authorization: "Bearer bench" }) },
     ...(bodies.length === 1 ? { body: bodies[0] } : { requests: bodies.map((body) => ({ body })) }),
     connections: options.connections,
     duration: options.seconds,

@@ -13,8 +13,10 @@ import {
   type SanityCheck,
   type TtftReport,
 } from "./bench-report.ts";
-import { checkTarget, type ExpectedAnswer } from "./check-target.ts";
-import { compareRouting, compareToBaseline, compareTranslation, loadProblems, summariseTtft, ttftProblems } from "./compare-to-baseline.ts";
+import { ADMISSION_ITERATIONS, ADMISSION_WARMUP, runAdmissionBench, type AdmissionReport } from "./admission.ts";
+import { chatBody, DEFAULT_MESSAGES } from "./bench-requests.ts";
+import { checkRefused, checkTarget, DEFAULT_HEADERS, type ExpectedAnswer } from "./check-target.ts";
+import { compareBudgets, compareRouting, compareToBaseline, compareTranslation, loadProblems, summariseTtft, ttftProblems } from "./compare-to-baseline.ts";
 import { countReceipts, type ReceiptCount } from "./count-receipts.ts";
 import { ANSWER_TEXT, ANSWER_USAGE } from "./fake-chat-responses.ts";
 import { formatBenchTable } from "./format-bench-table.ts";
@@ -22,22 +24,27 @@ import { mergeLoadSamples, runLoadOnce, type LoadSample } from "./load.ts";
 import { readLastReceipts } from "./read-last-receipts.ts";
 import { readMainThreadCpuMs, readProcessCpuMs } from "./read-process-cpu.ts";
 import { ROUTED_PROMPTS } from "./routed-prompts.ts";
-import { CLI_PATH, startBenchTargets, type BenchTargets } from "./start-bench-targets.ts";
+import { CLI_PATH, startBenchTargets, type BenchTargets, type GatewayProcess } from "./start-bench-targets.ts";
 import type { Child } from "./start-child.ts";
 import { probeTtft } from "./ttft-probe.ts";
-import { BENCH_AUTO_MODEL, BENCH_FALLBACK, BENCH_FALLBACK_ROUTE, BENCH_LANES, BENCH_MODEL, BENCH_TRANSLATED_MODEL } from "./write-bench-config.ts";
+import { BENCH_AUTO_MODEL, BENCH_BUDGETED_ROUTE, BENCH_FALLBACK, BENCH_FALLBACK_ROUTE, BENCH_LANES, BENCH_MODEL, BENCH_TRANSLATED_MODEL } from "./write-bench-config.ts";
 
 /**
- * `npm run bench [-- --json]`: the same load, direct to a fake upstream, through a bare Node proxy,
- * through the gateway to the fake's OpenAI endpoint (same format), through the gateway to its
- * Anthropic endpoint (translated), through the gateway with `model: auto` (classifier → one of
- * three lanes) and through a gateway route whose first target fails at once (fallback); then time
- * to first token on one connection per path. The routed and fallback paths are compared with the
- * direct-model gateway path (see TARGET_LABELS in bench-report.ts for what each target is).
+ * `npm run bench [-- --json]`: first admission alone, timed in this process (bench/admission.ts:
+ * budget reservation and rate limiting against their 0.1 ms p50 goal, and the no-budget fast
+ * path); then the same load, direct to a fake upstream, through a bare Node proxy, through the
+ * gateway to the fake's OpenAI endpoint (same format), through the gateway to its Anthropic
+ * endpoint (translated), through the gateway with `model: auto` (classifier → one of three
+ * lanes), through a gateway route whose first target fails at once (fallback) and through a
+ * second gateway with budgets, a route rate limit and a required gateway key (budgeted); then
+ * time to first token on one connection per path. The routed, fallback and budgeted paths are
+ * compared with the direct-model gateway path (see TARGET_LABELS in bench-report.ts for what
+ * each target is).
  * Env BENCH_SECONDS (measured seconds per target under load, default 4), BENCH_ROUNDS (default 2),
  * BENCH_CONNECTIONS (default 32), BENCH_TTFT_REQUESTS (default 200). With the defaults a run takes
- * about 95 s: 6 targets × 2 cases under load (1 s warm-up, then 2 rounds of 2 s), 5 × 2 at one
- * connection (2 rounds of 1 s), the TTFT probe and the receipts check.
+ * about 105 s: the admission micro-benchmark (~2 s), 7 targets × 2 cases under load (1 s warm-up,
+ * then 2 rounds of 2 s), 6 × 2 at one connection (2 rounds of 1 s), the TTFT probe and the
+ * receipts checks.
  * Exits 1 when a child fails to start or the figures include failures (errors, non-2xx, failed
  * sanity checks or probe requests, missing receipts).
  */
@@ -58,28 +65,13 @@ const asJson = process.argv.includes("--json");
  */
 const warmupSeconds = 1;
 // One connection at a time shows the per-request overhead without queueing; not for direct.
-const oneConnectionTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback"];
+const oneConnectionTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback", "gateway-budgeted"];
 const ttftTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated"];
 const ttftWarmup = 20;
 const expected: ExpectedAnswer = { content: ANSWER_TEXT, promptTokens: ANSWER_USAGE.promptTokens, completionTokens: ANSWER_USAGE.completionTokens };
 const progress = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-const DEFAULT_MESSAGES = [
-  { role: "system", content: "You are a concise assistant for a logistics company. Answer in one or two sentences." },
-  { role: "user", content: "Which rail yard should handle the overnight container transfer from Rotterdam, and why?" },
-] as const;
-
-function chatBody(model: string, messages: readonly { role: string; content: string }[], stream: boolean): string {
-  return JSON.stringify({
-    model,
-    messages,
-    temperature: 0.2,
-    max_tokens: 256,
-    ...(stream && { stream: true, stream_options: { include_usage: true } }),
-  });
-}
 
 /** One request a path sends, and the response headers that show it took the intended way. */
 interface PathRequest {
@@ -112,7 +104,15 @@ function requestsOf(target: BenchTarget, stream: boolean): PathRequest[] {
           expectHeaders: { "x-switchyard-lane": BENCH_FALLBACK.lane, "x-switchyard-model": BENCH_FALLBACK.secondary.model, "x-switchyard-attempts": "2" },
         },
       ];
+    case "gateway-budgeted":
+      // Route budgets and rate limits apply to requests that name the route: a route to the same model.
+      return [{ body: chatBody(BENCH_BUDGETED_ROUTE, DEFAULT_MESSAGES, stream), expectHeaders: { "x-switchyard-model": BENCH_MODEL, "x-switchyard-attempts": "1" } }];
   }
+}
+
+/** The request headers a path sends besides content-type: the budgeted gateway's key, else a placeholder. */
+function headersOf(targets: BenchTargets, target: BenchTarget): Readonly<Record<string, string>> {
+  return target === "gateway-budgeted" ? { authorization: `Bearer ${targets.budgetedKeySecret}` } : DEFAULT_HEADERS;
 }
 
 function childOf(targets: BenchTargets, target: BenchTarget): Child {
@@ -126,6 +126,8 @@ function childOf(targets: BenchTargets, target: BenchTarget): Child {
     case "gateway-routed":
     case "gateway-fallback":
       return targets.gateway;
+    case "gateway-budgeted":
+      return targets.budgeted.child;
   }
 }
 
@@ -133,17 +135,17 @@ function urlOf(targets: BenchTargets, target: BenchTarget): string {
   return `http://127.0.0.1:${childOf(targets, target).port}/v1/chat/completions`;
 }
 
-async function checkReceipts(targets: BenchTargets, sent: { answered: number; sent: number }, tmpDir: string): Promise<ReceiptCheck> {
+async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { answered: number; sent: number }, tmpDir: string): Promise<ReceiptCheck> {
   let ledger: ReceiptCount = { table: null, count: null, byStatus: {}, byLane: {} };
   try {
-    ledger = countReceipts(targets.ledgerPath);
+    ledger = countReceipts(gateway.ledgerPath);
   } catch (err) {
-    progress(`cannot read ${targets.ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
+    progress(`cannot read ${gateway.ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let cliLast: number | string;
   let cliNewest: string | null = null;
   try {
-    const last = await readLastReceipts({ cliPath: CLI_PATH, configPath: targets.configPath, env: targets.gatewayEnv, cwd: tmpDir });
+    const last = await readLastReceipts({ cliPath: CLI_PATH, configPath: gateway.configPath, env: gateway.env, cwd: tmpDir });
     cliLast = last.count;
     cliNewest = last.newest;
   } catch (err) {
@@ -152,7 +154,7 @@ async function checkReceipts(targets: BenchTargets, sent: { answered: number; se
   return {
     requestsAnswered: sent.answered,
     requestsSent: sent.sent,
-    ledgerPath: targets.ledgerPath,
+    ledgerPath: gateway.ledgerPath,
     ledgerTable: ledger.table,
     ledgerCount: ledger.count,
     ledgerByStatus: ledger.byStatus,
@@ -195,6 +197,11 @@ async function checkReceipts(targets: BenchTargets, sent: { answered: number; se
  *   the rounds spread that too.
  * - The one-connection rows and the TTFT probe are not CPU-bound: they show the per-request
  *   overhead with little interference.
+ * - gateway-budgeted runs in a gateway process of its own (its key is required of every request,
+ *   which would turn the other paths away), with the same config plus budgets and a rate-limited
+ *   route, and its own, smaller ledger. Its figures against `gateway` are those of two processes;
+ *   the admission micro-benchmark, in this process before any child starts, isolates what the
+ *   spend controls themselves cost.
  */
 async function main(): Promise<number> {
   const rounds = Math.max(1, Math.round(positiveNumberFromEnv("BENCH_ROUNDS", 2)));
@@ -214,6 +221,16 @@ async function main(): Promise<number> {
     void stopAll().then(() => process.exit(130));
   });
   try {
+    // Admission alone first, while no child runs: it times microseconds in this process.
+    progress(`admission micro-benchmark (in this process, no HTTP): budgeted and no-budget, each ${ADMISSION_WARMUP} warm-up + ${ADMISSION_ITERATIONS} timed requests …`);
+    let admission: AdmissionReport | null = null;
+    let admissionFailure: string | null = null;
+    try {
+      admission = await runAdmissionBench();
+    } catch (err) {
+      admissionFailure = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    }
+
     let targets: BenchTargets;
     try {
       targets = await startBenchTargets({ tmpDir, started });
@@ -222,7 +239,7 @@ async function main(): Promise<number> {
       return 1;
     }
     progress(
-      `fake upstream :${targets.fake.port}, bare proxy :${targets.bare.port}, gateway :${targets.gateway.port}; ${connections} connections, ` +
+      `fake upstream :${targets.fake.port}, bare proxy :${targets.bare.port}, gateway :${targets.gateway.port}, budgeted gateway :${targets.budgeted.child.port}; ${connections} connections, ` +
         `${seconds} s per target (then ${oneConnectionSeconds} s at 1 connection) in ${rounds} round(s), after a ${warmupSeconds} s warm-up before each target's first loaded run`,
     );
 
@@ -231,11 +248,21 @@ async function main(): Promise<number> {
     for (const c of BENCH_CASES) {
       for (const t of BENCH_TARGETS) {
         for (const r of requestsOf(t, c === "streaming")) {
-          const check = await checkTarget({ url: urlOf(targets, t), body: r.body, stream: c === "streaming", expected, ...(r.expectHeaders && { expectHeaders: r.expectHeaders }) });
+          const check = await checkTarget({
+            url: urlOf(targets, t),
+            body: r.body,
+            stream: c === "streaming",
+            expected,
+            headers: headersOf(targets, t),
+            ...(r.expectHeaders && { expectHeaders: r.expectHeaders }),
+          });
           sanity.push({ case: c, target: t, ...check });
         }
       }
     }
+    // The budgeted gateway requires its key: the same request without one must be refused.
+    const refused = await checkRefused({ url: urlOf(targets, "gateway-budgeted"), body: requestsOf("gateway-budgeted", false)[0]?.body ?? "", headers: {}, expectStatus: 401, expectCode: "missing_api_key" });
+    sanity.push({ case: "non-streaming", target: "gateway-budgeted", ...refused, detail: `without the key: ${refused.detail}` });
     // A translated path that answers wrongly would make every figure after it meaningless.
     const failedGateway = sanity.filter((s) => !s.ok && GATEWAY_TARGETS.includes(s.target));
     if (failedGateway.length > 0) progress(`sanity checks failed: ${failedGateway.map((s) => `${s.target} ${s.case}: ${s.detail}`).join("; ")}`);
@@ -259,6 +286,7 @@ async function main(): Promise<number> {
             connections: n,
             seconds: s,
             warmupSeconds: round === 0 && n > 1 ? warmupSeconds : 0,
+            headers: headersOf(targets, t),
             readTargetCpuMs: () => readProcessCpuMs(child.pid),
             readTargetMainThreadCpuMs: () => readMainThreadCpuMs(child.pid),
             ...(t !== "direct" && { readUpstreamCpuMs: () => readProcessCpuMs(targets.fake.pid) }),
@@ -280,33 +308,46 @@ async function main(): Promise<number> {
     const ttft: TtftReport = summariseTtft(probeResults, ttftRequests, ttftWarmup);
     const loadAverageAtEnd = loadavg()[0] ?? 0;
 
-    // SIGTERM makes the gateway flush its receipts before it exits.
-    const gatewayIndex = started.indexOf(targets.gateway);
-    if (gatewayIndex >= 0) started.splice(gatewayIndex, 1);
-    const gatewayExit = await targets.gateway.stop(15_000);
-    const gatewayRows = rows.filter((r) => GATEWAY_TARGETS.includes(r.target));
-    const sanityRequests = sanity.filter((s) => GATEWAY_TARGETS.includes(s.target)).length;
-    const probeGateway = probeResults.filter((r) => GATEWAY_TARGETS.includes(r.target));
-    const receipts = await checkReceipts(
-      targets,
-      {
-        answered: gatewayRows.reduce((n, r) => n + r.result.answered, sanityRequests + probeGateway.reduce((n, r) => n + r.answered, 0)),
-        sent: gatewayRows.reduce((n, r) => n + r.result.sent, sanityRequests + probeGateway.reduce((n, r) => n + r.sent, 0)),
-      },
-      tmpDir,
-    );
-
+    // SIGTERM makes each gateway flush its receipts before it exits; each has a ledger of its own.
     const problems = [
+      ...(admissionFailure === null ? [] : [`admission micro-benchmark failed: ${admissionFailure}`]),
       ...sanity.filter((s) => !s.ok).map((s) => `sanity check ${s.target} ${s.case}: ${s.detail}`),
       ...loadProblems(rows),
       ...ttftProblems(ttft),
     ];
-    if (gatewayExit !== 0) problems.push(`gateway exited with code ${String(gatewayExit)} on SIGTERM:\n${targets.gateway.output().slice(-10).join("\n")}`);
-    if (receipts.ledgerCount === null) problems.push(`no receipts table in ${receipts.ledgerPath}`);
-    else if (receipts.ledgerCount < receipts.requestsAnswered) {
-      problems.push(`the ledger holds ${receipts.ledgerCount} receipts for ${receipts.requestsAnswered} answered requests: at least ${receipts.requestsAnswered - receipts.ledgerCount} missing`);
-    } else if (receipts.ledgerCount > receipts.requestsSent) {
-      problems.push(`the ledger holds ${receipts.ledgerCount} receipts for ${receipts.requestsSent} requests sent: more receipts than requests`);
+    const gateways: { name: string; process: Omit<GatewayProcess, "child">; child: Child }[] = [
+      { name: "gateway", process: { configPath: targets.configPath, env: targets.gatewayEnv, ledgerPath: targets.ledgerPath }, child: targets.gateway },
+      { name: "budgeted gateway", process: targets.budgeted, child: targets.budgeted.child },
+    ];
+    // Both gateways stop and have their ledgers checked at once (each check runs the CLI: a second or so).
+    const checked = await Promise.all(
+      gateways.map(async (g) => {
+        const index = started.indexOf(g.child);
+        if (index >= 0) started.splice(index, 1);
+        const exit = await g.child.stop(15_000);
+        const served = (t: BenchTarget): boolean => GATEWAY_TARGETS.includes(t) && childOf(targets, t) === g.child;
+        const gatewayRows = rows.filter((r) => served(r.target));
+        const sanityRequests = sanity.filter((s) => served(s.target)).length;
+        const probeGateway = probeResults.filter((r) => served(r.target));
+        const receipts = await checkReceipts(
+          g.process,
+          {
+            answered: gatewayRows.reduce((n, r) => n + r.result.answered, sanityRequests + probeGateway.reduce((n, r) => n + r.answered, 0)),
+            sent: gatewayRows.reduce((n, r) => n + r.result.sent, sanityRequests + probeGateway.reduce((n, r) => n + r.sent, 0)),
+          },
+          tmpDir,
+        );
+        return { g, exit, receipts };
+      }),
+    );
+    for (const { g, exit, receipts } of checked) {
+      if (exit !== 0) problems.push(`${g.name} exited with code ${String(exit)} on SIGTERM:\n${g.child.output().slice(-10).join("\n")}`);
+      if (receipts.ledgerCount === null) problems.push(`no receipts table in ${receipts.ledgerPath}`);
+      else if (receipts.ledgerCount < receipts.requestsAnswered) {
+        problems.push(`the ${g.name}'s ledger holds ${receipts.ledgerCount} receipts for ${receipts.requestsAnswered} answered requests: at least ${receipts.requestsAnswered - receipts.ledgerCount} missing`);
+      } else if (receipts.ledgerCount > receipts.requestsSent) {
+        problems.push(`the ${g.name}'s ledger holds ${receipts.ledgerCount} receipts for ${receipts.requestsSent} requests sent: more receipts than requests`);
+      }
     }
 
     const report: BenchReport = {
@@ -327,7 +368,9 @@ async function main(): Promise<number> {
       verdicts: compareToBaseline(rows, connections),
       translation: { verdicts: compareTranslation(rows, connections), ttft },
       routing: { verdicts: compareRouting(rows, connections) },
-      receipts,
+      budgets: { verdicts: compareBudgets(rows, connections), admission },
+      receipts: checked[0]?.receipts ?? null,
+      budgetedReceipts: checked[1]?.receipts ?? null,
       problems,
     };
     console.log(asJson ? JSON.stringify(report, null, 2) : formatBenchTable(report));

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /** Spending caps of one gateway key; an absent field is no cap. */
 export interface KeyBudget {
@@ -115,7 +115,7 @@ export function generateKeyId(): string {
 
 /** SHA-256 of a presented key, lowercase hex: what stores keep and look up by. */
 export function hashKeySecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 /** The part of a secret safe to show: `sk-sy-AbCd…`. */
