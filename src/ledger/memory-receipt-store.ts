@@ -26,7 +26,12 @@ export function createMemoryReceiptStore(): ReceiptStore {
       assertOpen();
       if (query.limit <= 0) return [];
       return [...rows.values()]
-        .filter((r) => (query.taskId === undefined || r.taskId === query.taskId) && (query.since === undefined || r.createdAt >= query.since))
+        .filter(
+          (r) =>
+            (query.taskId === undefined || r.taskId === query.taskId) &&
+            (query.since === undefined || r.createdAt >= query.since) &&
+            (query.keyId === undefined || r.keyId === query.keyId),
+        )
         .sort((a, b) => b.createdAt - a.createdAt || (a.requestId < b.requestId ? 1 : a.requestId > b.requestId ? -1 : 0))
         .slice(0, Math.floor(query.limit))
         .map((r) => structuredClone(r));

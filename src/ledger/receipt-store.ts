@@ -9,6 +9,8 @@ export interface ListReceiptsQuery {
   taskId?: string;
   /** Only receipts created at or after this Unix millisecond. */
   since?: number;
+  /** Only the receipts of this gateway key. */
+  keyId?: string;
 }
 
 export interface ListFeedbackQuery {

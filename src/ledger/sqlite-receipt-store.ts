@@ -223,6 +223,10 @@ class SqliteReceiptStore implements ReceiptStore {
       where.push("created_at >= ?");
       params.push(query.since);
     }
+    if (query.keyId !== undefined) {
+      where.push("key_id = ?");
+      params.push(query.keyId);
+    }
     const sql = `SELECT receipt FROM receipts${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, request_id DESC LIMIT ?`;
     const rows = this.statement(sql).all(...params, Math.floor(query.limit)) as Array<{ receipt: string }>;
     return rows.map((r) => decodeReceipt(r.receipt));

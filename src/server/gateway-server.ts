@@ -7,6 +7,7 @@ import type { ListReceiptsQuery } from "../ledger/receipt-store.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import { checkAdminAccess, isAdminPath } from "./admin-auth.ts";
 import type { Authenticator } from "./authenticate.ts";
+import type { KeyRecord } from "../state/key-store.ts";
 import { createBreakersHandler } from "./handle-admin-breakers.ts";
 import { createBudgetsHandler } from "./handle-admin-budgets.ts";
 import { createExplainHandler } from "./handle-admin-explain.ts";
@@ -58,6 +59,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   let active = 0;
   const idleWaiters: (() => void)[] = [];
 
+  /** Who reads receipts: null when keys are not in use; a 401 when they are and none was sent. */
+  const receiptReader = async (req: IncomingMessage): Promise<KeyRecord | null> => {
+    const auth = options.auth;
+    if (!auth) return null;
+    const key = await auth.authenticate(req.headers);
+    if (key === null && auth.required()) throw new GatewayError("unauthorized", "Reading receipts needs a gateway key.", { code: "missing_api_key" });
+    return key;
+  };
+
   const router = new Router()
     .on("POST", "/v1/chat/completions", createChatCompletionsHandler({ runtime, maxBodyBytes: config.server.max_body_bytes, auth: options.auth }))
     .on("POST", "/v1/messages", createMessagesHandler({ runtime, maxBodyBytes: config.server.max_body_bytes, auth: options.auth }))
@@ -73,16 +83,19 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       const ready = !draining && (options.isReady?.() ?? true);
       sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : draining ? "draining" : "not_ready" });
     })
-    .on("GET", "/v1/receipts/:id", async (_req, res, params) => {
+    .on("GET", "/v1/receipts/:id", async (req, res, params) => {
+      const key = await receiptReader(req);
       const receipt = await options.receipts.get(params["id"] ?? "");
-      if (receipt) sendJson(res, 200, receipt);
+      // With gateway keys, a key reads its own receipts only: another key's is as good as absent.
+      if (receipt && (key === null || receipt.keyId === key.id)) sendJson(res, 200, receipt);
       else sendError(res, new GatewayError("not_found", `No receipt with request id '${params["id"] ?? ""}'. The id is in the x-switchyard-request-id response header.`, { code: "receipt_not_found" }));
     })
     .on("GET", "/v1/receipts", async (req, res) => {
+      const key = await receiptReader(req);
       const url = new URL(req.url ?? "/", "http://gateway");
       const taskId = url.searchParams.get("task_id");
       const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 1000);
-      const data = await options.receipts.list({ limit, ...(taskId !== null && { taskId }) });
+      const data = await options.receipts.list({ limit, ...(taskId !== null && { taskId }), ...(key !== null && { keyId: key.id }) });
       sendJson(res, 200, { object: "list", data });
     })
     // Every /admin path is checked for the admin key (or a loopback client) before routing.

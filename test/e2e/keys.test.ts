@@ -34,10 +34,12 @@ describe("gateway keys", () => {
   const hello = (model = "main") => ({ model, max_tokens: 50, messages: [{ role: "user" as const, content: "hello" }] });
 
   it("without a valid key: 401 with www-authenticate, a receipt, and never more than the key's start echoed", async () => {
+    let requestId = "";
     await assert.rejects(client("not-a-gateway-key").chat.completions.create(hello()), (err: unknown) => {
       assert.ok(err instanceof OpenAI.AuthenticationError);
       assert.match(err.message, /authorization: Bearer sk-sy-/);
       assert.equal(err.headers?.get("www-authenticate"), 'Bearer realm="switchyard"');
+      requestId = err.headers?.get("x-switchyard-request-id") ?? "";
       return true;
     });
     const forged = "sk-sy-ThisKeyWasNeverIssuedByTheGateway123";
@@ -46,8 +48,8 @@ describe("gateway keys", () => {
       assert.doesNotMatch(err.message, /NeverIssued/);
       return true;
     });
-    const receipts = await gw.receipts(5);
-    assert.ok(receipts.some((r) => r.errorKind === "unauthorized" && r.httpStatus === 401 && r.status === "rejected"));
+    const receipt = await gw.receipt(requestId);
+    assert.deepEqual([receipt.errorKind, receipt.httpStatus, receipt.status, receipt.keyId], ["unauthorized", 401, "rejected", null]);
   });
 
   it("a valid key is served, its id is on the receipt; the Anthropic SDK's x-api-key works too", async () => {
@@ -58,6 +60,21 @@ describe("gateway keys", () => {
     const claude = new Anthropic({ baseURL: gw.url, apiKey: teamA, maxRetries: 0 });
     const message = await claude.messages.create({ model: "main", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
     assert.equal(message.role, "assistant");
+  });
+
+  it("with keys in use, receipts are read with a key, and each key sees its own only", async () => {
+    const { response } = await client(teamA).chat.completions.create(hello()).withResponse();
+    const id = response.headers.get("x-switchyard-request-id") ?? "";
+    await gw.gateway.writer.flush();
+    const get = (path: string, key?: string) => fetch(`${gw.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    const anonymous = await get(`/v1/receipts/${id}`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.headers.get("www-authenticate"), 'Bearer realm="switchyard"');
+    assert.equal((await get(`/v1/receipts/${id}`, teamA)).status, 200);
+    assert.equal((await get(`/v1/receipts/${id}`, tiny)).status, 404);
+    const listed = (await (await get("/v1/receipts?limit=100", tiny)).json()) as { data: { keyId: string | null }[] };
+    const tinyId = (await store.list()).find((k) => k.name === "tiny")?.id;
+    assert.ok(listed.data.every((r) => r.keyId === tinyId));
   });
 
   it("a key limited to some routes gets 403 elsewhere, naming what it may use", async () => {
