@@ -46,7 +46,8 @@ test("offline: a valid config is ok and no provider is asked", async () => {
   assert.equal(report.ok, true);
   assert.equal(report.online, undefined);
   assert.equal(calls, 0);
-  assert.match(formatCheckReport(report), /0 errors, 0 warnings\nok$/);
+  // The one warning: sim-pro has no price (see below).
+  assert.match(formatCheckReport(report), /0 errors, 1 warning\n {2}warning .*models\.sim-pro: no price is known.*\nok$/);
 });
 
 test("offline: every config error at once, ok false", async () => {
@@ -106,4 +107,17 @@ test("online: all ids served is ok; JSON configs are checked the same way", asyn
   const report = await checkConfig({ path: file, env: {}, online: true, listModels });
   assert.equal(report.ok, true);
   assert.match(formatCheckReport(report), /openai: 1 id, all served\nok$/);
+});
+
+test("a model whose price is unknown is a warning naming it: its receipts will say cost unknown", async () => {
+  // gpt-5.4-mini's upstream id is misspelt, but its model id still finds the bundled price.
+  const report = await checkConfig({ path: writeConfig(CONFIG), env: ENV });
+  assert.equal(report.ok, true);
+  const priceWarnings = report.warnings.filter((w) => w.includes("no price is known"));
+  assert.deepEqual(
+    priceWarnings.map((w) => w.replace(/^.*switchyard\.yaml:/, "")),
+    [
+      "9  models.sim-pro: no price is known for `sim-pro`: its receipts will say the cost is unknown and USD budgets will not count it; set `price` (USD per 1M tokens)",
+    ],
+  );
 });

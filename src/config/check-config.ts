@@ -1,3 +1,4 @@
+import { resolvePrice } from "../cost/resolve-price.ts";
 import { deploymentsOf } from "./deployments.ts";
 import { closestIds } from "./closest-ids.ts";
 import { ConfigError, formatIssue, formatPath } from "./config-issue.ts";
@@ -58,7 +59,7 @@ export async function checkConfig(options: CheckConfigOptions): Promise<CheckRep
     if (!(err instanceof ConfigError)) throw err;
     return { file, ok: false, errors: [...err.issues], warnings: [...err.warnings] };
   }
-  const report: CheckReport = { file, ok: true, errors: [], warnings: loaded.warnings };
+  const report: CheckReport = { file, ok: true, errors: [], warnings: [...loaded.warnings, ...unknownPriceWarnings(loaded)] };
   if (options.online !== true) return report;
   const listModels = options.listModels;
   if (listModels === undefined) throw new TypeError("checkConfig: `online` needs a `listModels` function");
@@ -144,4 +145,24 @@ export function formatCheckReport(report: CheckReport): string {
   }
   lines.push(report.ok ? "ok" : "FAILED");
   return lines.join("\n");
+}
+
+/** Models no price is known for: their receipts will say the cost is unknown (never $0). */
+function unknownPriceWarnings(loaded: LoadedConfig): string[] {
+  const out: string[] = [];
+  for (const [id, model] of Object.entries(loaded.config.models)) {
+    deploymentsOf(id, model).forEach((d, i) => {
+      if (resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }) !== null) return;
+      const path: PathSegment[] = model.deployments !== undefined ? ["models", id, "deployments", i] : ["models", id];
+      out.push(
+        formatIssue({
+          file: loaded.file,
+          path: formatPath(path),
+          line: loaded.lineOf(path),
+          message: `no price is known for \`${d.upstream}\`: its receipts will say the cost is unknown and USD budgets will not count it; set \`price\` (USD per 1M tokens)`,
+        }),
+      );
+    });
+  }
+  return out;
 }
