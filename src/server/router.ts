@@ -71,9 +71,8 @@ export class Router {
 }
 
 function failed(res: ServerResponse, err: unknown): void {
-  if (res.headersSent || res.destroyed) return;
   // A handler's own GatewayError (a 401, a 404) is the answer; anything else is a bug.
-  if (err instanceof GatewayError && err.kind !== "internal") {
+  if (err instanceof GatewayError && err.kind !== "internal" && !res.headersSent) {
     sendError(res, err, err.kind === "unauthorized" ? { "www-authenticate": 'Bearer realm="switchyard"' } : {});
     return;
   }
