@@ -86,7 +86,7 @@ describe("gateway keys", () => {
   });
 
   it("a key's rate limit and budget are its own", async () => {
-    // team-a has used 2 of its 5 requests a minute (the 403 was refused before counting).
+    // team-a has used 3 of its 5 requests a minute (the 403 was refused before counting).
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => client(teamA).chat.completions.create(hello())));
     const limited = results.filter((r) => r.status === "rejected");
     assert.ok(limited.length >= 1 && limited.length <= 3, `${limited.length} limited`);
