@@ -126,6 +126,15 @@ export class ReceiptDraft {
     this.discardedCostMicroUsd = micro === null || this.discardedCostMicroUsd === null ? null : this.discardedCostMicroUsd + micro;
   }
 
+  /**
+   * The status of a request that ended in `error`: `rejected` when it was turned away before any
+   * target was tried or skipped (bad input, unknown model, a budget), else `error`.
+   */
+  statusFor(error: GatewayError): ReceiptStatus {
+    if (error.kind === "client_closed") return "client_closed";
+    return this.attempts.length === 0 && this.skipped.length === 0 ? "rejected" : "error";
+  }
+
   get isWritten(): boolean {
     return this.written;
   }

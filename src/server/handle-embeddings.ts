@@ -55,13 +55,8 @@ export function createEmbeddingsHandler(options: { runtime: Runtime; maxBodyByte
     } catch (err) {
       const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
       if (error.kind === "internal") console.error(`[switchyard] request ${draft.meta.requestId} failed:`, err);
-      if (!res.headersSent && !res.destroyed) {
-        const headers = responseHeaders(draft);
-        if (error.kind === "unauthorized") headers["www-authenticate"] = 'Bearer realm="switchyard"';
-        sendError(res, error, headers);
-      }
-      const status = error.kind === "client_closed" ? "client_closed" : draft.attempts.length === 0 && draft.skipped.length === 0 ? "rejected" : "error";
-      draft.finish(status, error.status, error);
+      if (!res.headersSent && !res.destroyed) sendError(res, error, responseHeaders(draft));
+      draft.finish(draft.statusFor(error), error.status, error);
     }
   };
 }

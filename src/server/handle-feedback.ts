@@ -93,7 +93,7 @@ export function createFeedbackHandler(options: FeedbackHandlerOptions): Handler 
     } catch (err) {
       const error = toGatewayError(err);
       if (error.kind === "internal") console.error("[switchyard] /v1/feedback failed:", err);
-      sendError(res, error, error.kind === "unauthorized" ? { "www-authenticate": 'Bearer realm="switchyard"' } : {});
+      sendError(res, error);
     }
   };
 }

@@ -4,7 +4,7 @@ import { encodeMessagesError } from "../wire/anthropic/encode-messages-error.ts"
 import { encodeMessagesResult, type MessagesEncodeOptions } from "../wire/anthropic/encode-messages-result.ts";
 import { createMessagesStreamWriter } from "../wire/anthropic/messages-stream-writer.ts";
 import { parseMessagesRequest, type ParsedMessagesRequest } from "../wire/anthropic/parse-messages-request.ts";
-import { sendJson } from "./send.ts";
+import { sendErrorBody } from "./send.ts";
 import { createChatHandler, type ChatEdgeCodec, type ChatHandlerOptions, type EdgeContext } from "./serve-chat.ts";
 
 const anthropicMessagesCodec: ChatEdgeCodec<ParsedMessagesRequest> = {
@@ -39,13 +39,5 @@ function encodeOptions({ parsed, draft, target }: EdgeContext<ParsedMessagesRequ
 
 /** The Anthropic SDK reads errors on this endpoint in Anthropic's shape, not OpenAI's. */
 function sendMessagesError(res: ServerResponse, error: GatewayError, headers: Record<string, string>): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const extra: Record<string, string> = { ...headers };
-  if ((error.kind === "rate_limited" || error.kind === "budget_exceeded") && error.retryAfterMs !== undefined) {
-    extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));
-  }
-  sendJson(res, error.status, encodeMessagesError(error), extra);
+  sendErrorBody(res, error, encodeMessagesError(error), headers);
 }

@@ -73,7 +73,7 @@ export class Router {
 function failed(res: ServerResponse, err: unknown): void {
   // A handler's own GatewayError (a 401, a 404) is the answer; anything else is a bug.
   if (err instanceof GatewayError && err.kind !== "internal" && !res.headersSent) {
-    sendError(res, err, err.kind === "unauthorized" ? { "www-authenticate": 'Bearer realm="switchyard"' } : {});
+    sendError(res, err);
     return;
   }
   console.error("[switchyard] handler failed:", err);

@@ -17,15 +17,25 @@ export function sendJsonText(res: ServerResponse, status: number, text: string, 
 
 /** Answers with the OpenAI-shaped error body and the error's HTTP status. */
 export function sendError(res: ServerResponse, error: GatewayError, headers: Record<string, string> = {}): void {
+  sendErrorBody(res, error, error.toOpenAI(), headers);
+}
+
+/**
+ * Answers with an error in any wire format: the error's status, and the headers its kind calls
+ * for — `retry-after` on a 429 that knows when to come back, `www-authenticate` on a 401 — unless
+ * `headers` says otherwise. After headers went out, the connection is cut instead.
+ */
+export function sendErrorBody(res: ServerResponse, error: GatewayError, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const extra: Record<string, string> = { ...headers };
+  const extra: Record<string, string> = {};
   if ((error.kind === "rate_limited" || error.kind === "budget_exceeded") && error.retryAfterMs !== undefined) {
     extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));
   }
-  sendJson(res, error.status, error.toOpenAI(), extra);
+  if (error.kind === "unauthorized") extra["www-authenticate"] = 'Bearer realm="switchyard"';
+  sendJson(res, error.status, body, { ...extra, ...headers });
 }
 
 export function notFound(path: string): GatewayError {

@@ -238,14 +238,10 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       const error = clientGone.signal.aborted ? new GatewayError("client_closed", "the client closed the connection") : toGatewayError(err);
       if (error.kind === "internal") console.error(`[switchyard] request ${requestId} failed:`, err);
       if (!res.headersSent && !res.destroyed) {
-        const headers = draft ? responseHeaders(draft, codec.requestIdHeader) : idHeaders(requestId, codec.requestIdHeader);
-        if (error.kind === "unauthorized") headers["www-authenticate"] = 'Bearer realm="switchyard"';
-        codec.sendError(res, error, headers);
+        codec.sendError(res, error, draft ? responseHeaders(draft, codec.requestIdHeader) : idHeaders(requestId, codec.requestIdHeader));
       }
       const d = draft ?? newDraft(requestId, null);
-      // Rejected: turned away before any target was tried or skipped (bad input, unknown model, a budget).
-      const status = error.kind === "client_closed" ? "client_closed" : d.attempts.length === 0 && d.skipped.length === 0 ? "rejected" : "error";
-      d.finish(status, error.status, error);
+      d.finish(d.statusFor(error), error.status, error);
     } finally {
       // A request that did not end well leaves its key free: the client's retry (or a waiter) runs for real.
       if (claim !== null) void runtime.responses?.idempotency.release(claim).catch(storeFailed);
