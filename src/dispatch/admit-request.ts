@@ -11,6 +11,7 @@ import type { BudgetLine } from "../state/budget-store.ts";
 import type { KeyRecord } from "../state/key-store.ts";
 import { orderChain } from "./order-plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
+import { routeOf } from "../config/route-of.ts";
 
 export interface AdmitInput {
   draft: ReceiptDraft;
@@ -51,7 +52,7 @@ export function admitRequest(input: AdmitInput): Plan | Promise<Plan> {
 function limited(input: AdmitInput): boolean {
   const config = input.draft.runtime.config;
   if (config.budgets !== undefined || input.key !== null || input.maxCostMicroUsd !== null) return true;
-  const route = input.plan.route !== null && Object.hasOwn(config.routes, input.plan.route) ? config.routes[input.plan.route] : undefined;
+  const route = routeOf(config, input.plan.route);
   return route?.max_cost_usd !== undefined || route?.rate_limit !== undefined;
 }
 
@@ -202,7 +203,7 @@ interface CapBreach {
 function perRequestCaps(input: AdmitInput, e: RequestEstimate): CapBreach[] {
   const config = input.draft.runtime.config;
   const b = config.budgets;
-  const route = input.plan.route !== null && Object.hasOwn(config.routes, input.plan.route) ? config.routes[input.plan.route] : undefined;
+  const route = routeOf(config, input.plan.route);
   const out: CapBreach[] = [];
   const tokens = e.inputTokens + e.outputTokens;
   if (b?.per_request_tokens !== undefined && tokens > b.per_request_tokens) {
@@ -246,7 +247,7 @@ function takeRateLimits(input: AdmitInput, plan: Plan, e: RequestEstimate): stri
   const tokens = e.inputTokens + e.outputTokens;
   const scopes: { scope: string; name: string; rpm?: number | undefined; tpm?: number | undefined }[] = [];
   const routeName = plan.route ?? input.plan.route;
-  const route = routeName !== null && Object.hasOwn(config.routes, routeName) ? config.routes[routeName] : undefined;
+  const route = routeOf(config, routeName);
   if (route?.rate_limit) scopes.push({ scope: `route:${routeName}`, name: `route ${routeName}`, rpm: route.rate_limit.requests_per_minute, tpm: route.rate_limit.tokens_per_minute });
   if (input.key && (input.key.rateLimit.requests_per_minute !== undefined || input.key.rateLimit.tokens_per_minute !== undefined)) {
     scopes.push({ scope: `key:${input.key.id}`, name: `key ${input.key.name}`, rpm: input.key.rateLimit.requests_per_minute, tpm: input.key.rateLimit.tokens_per_minute });

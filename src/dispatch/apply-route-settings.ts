@@ -2,6 +2,7 @@ import { GatewayError } from "../core/errors.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChatRequest } from "../core/request.ts";
 import type { Plan } from "../router/plan.ts";
+import { routeOf } from "../config/route-of.ts";
 
 /**
  * The route's settings applied to a request: its default temperature when the client gave
@@ -9,7 +10,7 @@ import type { Plan } from "../router/plan.ts";
  * the route says `on_max_output_tokens: reject`).
  */
 export function applyRouteSettings(config: Config, plan: Plan, request: ChatRequest, warnings: string[]): ChatRequest {
-  const route = plan.route === null ? undefined : config.routes[plan.route];
+  const route = routeOf(config, plan.route);
   if (!route) return request;
   let next = request;
   if (route.temperature !== undefined && request.temperature === undefined) {

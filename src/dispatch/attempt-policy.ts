@@ -2,6 +2,7 @@ import { GatewayError } from "../core/errors.ts";
 import type { Config } from "../config/schema.ts";
 import type { Plan } from "../router/plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
+import { routeOf } from "../config/route-of.ts";
 
 export interface AttemptTimeouts {
   /** A stream: from the attempt's start to its first content (its response headers included). */
@@ -27,7 +28,7 @@ export interface ChainSettings {
 
 export function chainSettings(config: Config, plan: Plan, headerTimeoutMs: number | null): ChainSettings {
   const { timeout, retry } = config.resilience;
-  const route = plan.route === null || !Object.hasOwn(config.routes, plan.route) ? undefined : config.routes[plan.route];
+  const route = routeOf(config, plan.route);
   const [deadlineMs, deadlineSource] =
     headerTimeoutMs !== null
       ? [headerTimeoutMs, "x-switchyard-timeout-ms"]

@@ -8,6 +8,7 @@ import { deploymentKey, type Plan, type Target } from "../router/plan.ts";
 import { resolveModel } from "../router/resolve-model.ts";
 import { applyRouteSettings } from "./apply-route-settings.ts";
 import type { Runtime } from "./runtime.ts";
+import { routeOf } from "../config/route-of.ts";
 
 /** What an explanation reads: the config and the live health, never an adapter or the ledger. */
 export type ExplainRuntime = Pick<Runtime, "config" | "health" | "priceOf" | "random" | "isSimulated" | "monotonicMs" | "wallClockMs">;
@@ -80,7 +81,7 @@ export function explainRequest(runtime: ExplainRuntime, input: ExplainInput): Ex
   const plan = resolveModel(config, input.requestedModel, signals);
   const warnings = [...(input.warnings ?? [])];
   applyRouteSettings(config, plan, input.request, warnings);
-  const route = plan.route !== null && Object.hasOwn(config.routes, plan.route) ? (config.routes[plan.route] ?? null) : null;
+  const route = routeOf(config, plan.route) ?? null;
   const ruleIndex = plan.auto?.rule;
   const rule = ruleIndex === undefined ? undefined : config.auto?.rules[ruleIndex];
   return {

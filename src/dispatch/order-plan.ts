@@ -1,6 +1,7 @@
 import { deploymentKey, type Plan, type Target } from "../router/plan.ts";
 import { orderTargets } from "../router/order-targets.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
+import { routeOf } from "../config/route-of.ts";
 
 /**
  * The chain in the order this request will try it: each model with several deployments puts the
@@ -11,7 +12,7 @@ import type { ReceiptDraft } from "./receipt-draft.ts";
 export function orderChain(draft: ReceiptDraft, plan: Plan, stickyKey: string | null): Target[] {
   const runtime = draft.runtime;
   const config = runtime.config;
-  const route = plan.route !== null && Object.hasOwn(config.routes, plan.route) ? config.routes[plan.route] : undefined;
+  const route = routeOf(config, plan.route);
   // A few requests ignore the guards, so a demoted deployment is measured again and can recover.
   const guarded = (route?.max_latency_ms !== undefined || route?.max_cost_per_1k_tokens !== undefined) && runtime.random() >= GUARD_PROBE_SHARE;
   if (!guarded && !plan.targets.some((t) => t.balance)) return plan.targets;

@@ -6,6 +6,7 @@ import type { Plan } from "../router/plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
 import { responseCacheKey } from "./response-keys.ts";
 import type { CachedAnswer, ResponseStores } from "./response-stores.ts";
+import { routeOf } from "../config/route-of.ts";
 
 /**
  * How long past its TTL a cached answer may still answer on a `cache.fallback` route, when every
@@ -27,7 +28,7 @@ export interface CachePolicy {
  * request only when it qualifies.
  */
 export function cachePolicyFor(config: Config, plan: Plan, request: ChatRequest): CachePolicy | null {
-  const route = plan.route !== null && Object.hasOwn(config.routes, plan.route) ? config.routes[plan.route] : undefined;
+  const route = routeOf(config, plan.route);
   const cache = route?.cache;
   if (cache === undefined || plan.route === null) return null;
   if (cache.when === "deterministic" && request.temperature !== 0 && request.seed === undefined) return null;

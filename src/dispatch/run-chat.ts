@@ -8,6 +8,7 @@ import { orderChain } from "./order-plan.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
 import { runDownChain } from "./run-down-chain.ts";
 import { validateAnswer } from "./validate-answer.ts";
+import { routeOf } from "../config/route-of.ts";
 
 export interface ChatOutcome {
   result: ChatResult;
@@ -24,7 +25,7 @@ export async function runChat(draft: ReceiptDraft, request: ChatRequest, signal:
   const first = await runOnce(draft, request, signal, targets);
   const config = draft.runtime.config;
   const plan = draft.plan;
-  const route = plan?.route != null && Object.hasOwn(config.routes, plan.route) ? config.routes[plan.route] : undefined;
+  const route = routeOf(config, plan?.route);
   if (!route?.validate) return first;
   const failure = validateAnswer(first.result, request, route.validate);
   if (failure === null) return first;

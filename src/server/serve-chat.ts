@@ -27,6 +27,7 @@ import { idHeaders, responseHeaders } from "./response-headers.ts";
 import { sendJsonText } from "./send.ts";
 import { idempotencyKeyConflict, idempotencyKeyTooLong, MAX_IDEMPOTENCY_KEY_CHARS, serveReplay } from "./serve-replay.ts";
 import { serveStream } from "./serve-stream.ts";
+import { routeOf } from "../config/route-of.ts";
 
 export { responseHeaders } from "./response-headers.ts";
 
@@ -261,7 +262,6 @@ function cacheUnreadable(err: unknown): null {
 
 /** Streams on a route with `validate` and `buffer_stream: true` are read whole first. */
 function bufferStream(runtime: Runtime, plan: { route: string | null } | null): boolean {
-  const routes = runtime.config.routes;
-  const route = plan?.route != null && Object.hasOwn(routes, plan.route) ? routes[plan.route] : undefined;
+  const route = routeOf(runtime.config, plan?.route);
   return route?.buffer_stream === true && route.validate !== undefined;
 }
