@@ -100,19 +100,27 @@ async function admitLimited(input: AdmitInput): Promise<Plan> {
       return plan;
     }
     const { spec, used } = reservation;
-    const why = `${spec.name} is spent: ${describe(spec, used)} of ${describe(spec, spec.limit)}`;
-    if (spec.onExceeded === "downgrade" && downgrade(why, spec.downgradeTo)) {
+    if (spec.onExceeded === "downgrade" && downgrade(spentText(spec, used), spec.downgradeTo)) {
       softened.add(spec.key);
       estimate = estimateFor(input, plan);
       continue;
     }
     releaseRate(input, rateScopes, estimate);
-    const resets = spec.window ? ` It resets at ${new Date(spec.window.endMs).toISOString()}.` : "";
-    throw new GatewayError("budget_exceeded", `Budget exhausted: ${why}.${resets}`, {
-      code: "budget_exceeded",
-      ...(spec.window && { retryAfterMs: Math.max(1000, spec.window.endMs - draft.runtime.wallClockMs()) }),
-    });
+    throw budgetExhausted(spec, used, draft.runtime.wallClockMs());
   }
+}
+
+function spentText(spec: BudgetSpec, used: number): string {
+  return `${spec.name} is spent: ${describe(spec, used)} of ${describe(spec, spec.limit)}`;
+}
+
+/** The 429 for a spent budget: which, how much, and when it resets (as retry-after too). */
+function budgetExhausted(spec: BudgetSpec, used: number, nowMs: number): GatewayError {
+  const resets = spec.window ? ` It resets at ${new Date(spec.window.endMs).toISOString()}.` : "";
+  return new GatewayError("budget_exceeded", `Budget exhausted: ${spentText(spec, used)}.${resets}`, {
+    code: "budget_exceeded",
+    ...(spec.window && { retryAfterMs: Math.max(1000, spec.window.endMs - nowMs) }),
+  });
 }
 
 /**
@@ -131,11 +139,7 @@ export async function admitEmbeddings(draft: ReceiptDraft, plan: Plan, key: KeyR
     draft.reservation = reserved.value;
     return;
   }
-  const resets = reserved.spec.window ? ` It resets at ${new Date(reserved.spec.window.endMs).toISOString()}.` : "";
-  throw new GatewayError("budget_exceeded", `Budget exhausted: ${reserved.spec.name} is spent: ${describe(reserved.spec, reserved.used)} of ${describe(reserved.spec, reserved.spec.limit)}.${resets}`, {
-    code: "budget_exceeded",
-    ...(reserved.spec.window && { retryAfterMs: Math.max(1000, reserved.spec.window.endMs - runtime.wallClockMs()) }),
-  });
+  throw budgetExhausted(reserved.spec, reserved.used, runtime.wallClockMs());
 }
 
 function estimateFor(input: AdmitInput, plan: Plan): RequestEstimate {
