@@ -1,4 +1,4 @@
-import { budgetSpecs, type BudgetSpec } from "../cost/budget-specs.ts";
+import { budgetScopes } from "../dispatch/seed-budgets.ts";
 import { pace } from "../cost/budget-window.ts";
 import type { Runtime } from "../dispatch/runtime.ts";
 import type { Handler } from "./router.ts";
@@ -29,10 +29,7 @@ export async function budgetsView(runtime: Pick<Runtime, "config" | "budgets" | 
   const budgets = runtime.config.budgets;
   if (!budgets) return [];
   const now = runtime.wallClockMs();
-  const specs: BudgetSpec[] = budgetSpecs({ budgets, route: null, key: null, taskId: null, nowMs: now });
-  for (const route of Object.keys(budgets.routes)) {
-    specs.push(...budgetSpecs({ budgets: { ...budgets, routes: { [route]: budgets.routes[route] ?? {} } }, route, key: null, taskId: null, nowMs: now }).filter((s) => s.key.includes(`|route:${route}|`)));
-  }
+  const specs = budgetScopes({ budgets, routes: Object.keys(budgets.routes), keys: [], nowMs: now }).flatMap((scope) => scope.specs);
   return Promise.all(
     specs.map(async (spec) => {
       const usage = await runtime.budgets.usage(spec.key, now);
