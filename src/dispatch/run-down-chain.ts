@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../core/errors.ts";
-import { contextWindowOf as bundledContextWindowOf } from "../cost/context-window-of.ts";
 import { backoffDelayMs } from "../router/backoff.ts";
 import { deploymentKey, type Target } from "../router/plan.ts";
 import { nextStep, type NextStep, type TargetFacts } from "../router/retry-policy.ts";
@@ -127,7 +126,7 @@ async function decide(input: DecideInput): Promise<NextStep> {
   const runtime = draft.runtime;
   const facts = (t: Target): TargetFacts => ({
     provider: t.provider,
-    contextWindow: contextWindowOf(draft, t),
+    contextWindow: runtime.contextWindowOf(t) ?? undefined,
     available: runtime.health.isAvailable(deploymentKey(t)),
   });
   const current = targets[index] as Target;
@@ -183,12 +182,6 @@ function clip(base: AttemptTimeouts, ttftMs: number, remainingMs: number): Attem
   // Rounded up: an attempt cut to the deadline runs until it, not a fraction of a millisecond short.
   const left = Math.max(1, Math.ceil(remainingMs));
   return { ttftMs: Math.min(ttftMs, left), totalMs: Math.min(base.totalMs, left), idleMs: Math.min(base.idleMs, left) };
-}
-
-function contextWindowOf(draft: ReceiptDraft, target: Target): number | undefined {
-  const models = draft.runtime.config.models;
-  const configured = Object.hasOwn(models, target.modelId) ? models[target.modelId]?.context_window : undefined;
-  return bundledContextWindowOf(target.modelId, target.upstreamModel, configured)?.tokens;
 }
 
 function deadlineExceeded(draft: ReceiptDraft, settings: ChainSettings, last: GatewayError | null, firstAttempt: number): GatewayError {

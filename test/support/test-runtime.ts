@@ -4,8 +4,8 @@ import type { Runtime } from "../../src/dispatch/runtime.ts";
 import { MemoryBudgetStore } from "../../src/state/memory-budget-store.ts";
 import { MemoryRateLimiter } from "../../src/state/rate-limiter.ts";
 
-/** The parts of a Runtime that dispatch tests rarely care about: no budgets hit, a flat estimate. */
-export function runtimeExtras(_config: Config): Pick<Runtime, "estimate" | "contextWindowOf" | "budgets" | "rateLimiter"> {
+/** The parts of a Runtime that dispatch tests rarely care about: no budgets hit, a flat estimate, configured windows. */
+export function runtimeExtras(config: Config): Pick<Runtime, "estimate" | "contextWindowOf" | "budgets" | "rateLimiter"> {
   const estimate = (): RequestEstimate => ({
     model: "m",
     inputTokens: 10,
@@ -18,5 +18,8 @@ export function runtimeExtras(_config: Config): Pick<Runtime, "estimate" | "cont
     costMicroUsd: null,
     contextWindow: null,
   });
-  return { estimate, contextWindowOf: () => null, budgets: new MemoryBudgetStore(), rateLimiter: new MemoryRateLimiter() };
+  // Context windows as configured (the bundled table is the real estimator's business).
+  const contextWindowOf: Runtime["contextWindowOf"] = (target) =>
+    (Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId]?.context_window : undefined) ?? null;
+  return { estimate, contextWindowOf, budgets: new MemoryBudgetStore(), rateLimiter: new MemoryRateLimiter() };
 }
