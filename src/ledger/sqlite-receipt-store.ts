@@ -5,6 +5,7 @@ import { decodeReceipt } from "./decode-receipt.ts";
 import { taskKey, type Feedback, type FeedbackOutcome } from "./feedback.ts";
 import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
+import { RECEIPT_COLUMNS, receiptRow } from "./receipt-row.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 import { sqliteReport, sqliteSpendByScope } from "./sqlite-ledger-queries.ts";
@@ -71,20 +72,6 @@ export const MIGRATIONS: readonly string[] = [
 
 const BUSY_TIMEOUT_MS = 250;
 
-const COLUMNS = [
-  "request_id", "created_at", "task_id", "key_id", "route", "lane", "rollout", "arm", "model", "provider",
-  "upstream_model", "status", "http_status", "error_kind", "input_tokens", "output_tokens", "cost_micro_usd",
-  "latency_ms", "simulated", "receipt", "ttft_ms", "retries", "fallbacks", "escalations", "estimated_cost_micro_usd",
-] as const;
-
-function row(r: Receipt): SQLInputValue[] {
-  return [
-    r.requestId, r.createdAt, r.taskId, r.keyId, r.route, r.lane, r.rollout, r.arm, r.model, r.provider,
-    r.upstreamModel, r.status, r.httpStatus, r.errorKind, r.inputTokens, r.outputTokens, r.costMicroUsd,
-    r.latencyMs, r.simulated ? 1 : 0, JSON.stringify(r), r.ttftMs, r.retries, r.fallbacks, r.escalations, r.estimatedCostMicroUsd,
-  ];
-}
-
 const FEEDBACK_COLUMNS = [
   "id", "recorded_at", "task_key", "task_id", "request_id", "outcome", "human_takeover", "human_edit_minutes", "note", "key_id",
 ] as const;
@@ -111,11 +98,17 @@ function decodeFeedback(row: Record<string, SQLInputValue>): Feedback {
   };
 }
 
+/** The SQLite ledger also takes receipts as ready rows (`receiptRow`): what the ledger thread receives. */
+export interface SqliteReceiptStore extends ReceiptStore {
+  /** Inserts rows made by `receiptRow`, in one transaction. */
+  insertRows(rows: readonly (readonly SQLInputValue[])[]): Promise<void>;
+}
+
 /**
  * Opens (creating it and its folder if needed) a SQLite receipt ledger. `path` may be
  * `:memory:`. WAL lets the CLI read while the gateway writes.
  */
-export function openSqliteReceiptStore(path: string): ReceiptStore {
+export function openSqliteReceiptStore(path: string): SqliteReceiptStore {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   // A short busy timeout: a write waiting on another process's lock blocks the event loop, and
   // a failed write is retried by the ReceiptWriter anyway.
@@ -127,10 +120,10 @@ export function openSqliteReceiptStore(path: string): ReceiptStore {
     db.close();
     throw err;
   }
-  return new SqliteReceiptStore(db);
+  return new SqliteStore(db);
 }
 
-class SqliteReceiptStore implements ReceiptStore {
+class SqliteStore implements SqliteReceiptStore {
   private readonly db: DatabaseSync;
   private readonly insert: StatementSync;
   private readonly insertOneFeedback: StatementSync;
@@ -140,14 +133,19 @@ class SqliteReceiptStore implements ReceiptStore {
 
   constructor(db: DatabaseSync) {
     this.db = db;
-    this.insert = db.prepare(`INSERT OR REPLACE INTO receipts (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+    this.insert = db.prepare(`INSERT OR REPLACE INTO receipts (${RECEIPT_COLUMNS.join(", ")}) VALUES (${RECEIPT_COLUMNS.map(() => "?").join(", ")})`);
     this.insertOneFeedback = db.prepare(`INSERT OR REPLACE INTO feedback (${FEEDBACK_COLUMNS.join(", ")}) VALUES (${FEEDBACK_COLUMNS.map(() => "?").join(", ")})`);
     this.getOne = db.prepare("SELECT receipt FROM receipts WHERE request_id = ?");
   }
 
   async insertMany(receipts: readonly Receipt[]): Promise<void> {
     this.assertOpen();
-    this.inTransaction(receipts, (r) => this.insert.run(...row(r)));
+    this.inTransaction(receipts, (r) => this.insert.run(...receiptRow(r)));
+  }
+
+  async insertRows(rows: readonly (readonly SQLInputValue[])[]): Promise<void> {
+    this.assertOpen();
+    this.inTransaction(rows, (r) => this.insert.run(...r));
   }
 
   async insertFeedback(feedback: readonly Feedback[]): Promise<void> {

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
-import type { ReceiptStore } from "./receipt-store.ts";
+import { openSqliteReceiptStore, type SqliteReceiptStore } from "./sqlite-receipt-store.ts";
 import type { StoreReply, StoreRequest } from "./worker-receipt-store.ts";
 
 /*
@@ -10,7 +9,7 @@ import type { StoreReply, StoreRequest } from "./worker-receipt-store.ts";
 const port = parentPort;
 if (!port) throw new Error("sqlite-receipt-worker must run as a worker thread");
 
-let store: ReceiptStore | null = null;
+let store: SqliteReceiptStore | null = null;
 try {
   store = openSqliteReceiptStore((workerData as { path: string }).path);
   port.postMessage({ id: 0, ok: true, value: null } satisfies StoreReply);
@@ -25,11 +24,11 @@ if (store) {
   });
 }
 
-async function handle(s: ReceiptStore, request: StoreRequest): Promise<StoreReply> {
+async function handle(s: SqliteReceiptStore, request: StoreRequest): Promise<StoreReply> {
   try {
     switch (request.op) {
-      case "insertMany":
-        await s.insertMany(request.receipts);
+      case "insertRows":
+        await s.insertRows(request.rows);
         return { id: request.id, ok: true, value: null };
       case "get":
         return { id: request.id, ok: true, value: await s.get(request.requestId) };

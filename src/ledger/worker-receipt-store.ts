@@ -1,12 +1,15 @@
+import type { SQLInputValue } from "node:sqlite";
 import { Worker } from "node:worker_threads";
 import type { Feedback } from "./feedback.ts";
 import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
+import { receiptRow } from "./receipt-row.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 
 type StoreCall =
-  | { op: "insertMany"; receipts: readonly Receipt[] }
+  /** Receipts as rows of strings and numbers (`receiptRow`), made on this side: see receiptRow. */
+  | { op: "insertRows"; rows: readonly (readonly SQLInputValue[])[] }
   | { op: "get"; requestId: string }
   | { op: "list"; query: ListReceiptsQuery }
   | { op: "insertFeedback"; feedback: readonly Feedback[] }
@@ -85,7 +88,7 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
 
   return {
     async insertMany(receipts) {
-      if (receipts.length > 0) await call({ op: "insertMany", receipts });
+      if (receipts.length > 0) await call({ op: "insertRows", rows: receipts.map(receiptRow) });
     },
     async get(requestId) {
       return (await call({ op: "get", requestId })) as Receipt | null;
