@@ -6,6 +6,7 @@ import { mapOpenAIUsage } from "./map-openai-usage.ts";
 import { checkOpenAIChunk } from "./check-openai-shapes.ts";
 import { openAIUsageSchema, type OpenAIChunk } from "./openai-schemas.ts";
 import { snippet } from "../shared/parse-upstream-json.ts";
+import { plainContentDelta } from "./plain-content-delta.ts";
 
 export interface OpenAIStreamState {
   readonly provider: string;
@@ -30,6 +31,17 @@ export function initialOpenAIStreamState(provider: string): OpenAIStreamState {
 
 /** One Chat Completions stream message → the core events it carries. Pure. */
 export function stepOpenAIStream(state: OpenAIStreamState, message: SseMessage): { state: OpenAIStreamState; events: StreamEvent[] } {
+  if (state.done) return { state, events: [] };
+  // Once started, a message that is only a piece of text is recognised without parsing it (the same events as parsing it).
+  if (state.started && message.event === undefined) {
+    const text = plainContentDelta(message.data);
+    if (text !== null) return { state, events: text === "" ? [] : [{ type: "text-delta", delta: text }] };
+  }
+  return parseOpenAIStreamMessage(state, message);
+}
+
+/** `stepOpenAIStream` without the shortcut for plain text: every message parsed and checked. */
+export function parseOpenAIStreamMessage(state: OpenAIStreamState, message: SseMessage): { state: OpenAIStreamState; events: StreamEvent[] } {
   if (state.done) return { state, events: [] };
   if (message.data.trim() === "[DONE]") return { state: { ...state, done: true }, events: [] };
   let json: unknown;
