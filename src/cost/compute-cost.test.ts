@@ -91,3 +91,39 @@ describe("formatUsd", () => {
     assert.equal(formatUsd(-5), "-0.000005");
   });
 });
+
+describe("computeCostMicroUsd arithmetic", () => {
+  /** The reference: every term in BigInt, rounded half up once. */
+  function reference(u: Usage, p: { input: number; output: number; cached_input: number }): number {
+    const cached = BigInt(Math.min(u.cachedInputTokens, u.inputTokens));
+    const sum = (BigInt(u.inputTokens) - cached) * BigInt(Math.round(p.input * 1e6)) + cached * BigInt(Math.round(p.cached_input * 1e6)) + BigInt(u.outputTokens) * BigInt(Math.round(p.output * 1e6));
+    return Number((sum + 500_000n) / 1_000_000n);
+  }
+
+  test("exact and rounded half up, on boundaries and at random, below and beyond 2^53", () => {
+    const cases: Array<[Usage, { input: number; output: number; cached_input: number }]> = [
+      // 1 token at $0.5/M: 0.5 µUSD rounds up to 1; at $0.499999/M it rounds down to 0.
+      [usage({ inputTokens: 1 }), { input: 0.5, output: 0, cached_input: 0 }],
+      [usage({ inputTokens: 1 }), { input: 0.499999, output: 0, cached_input: 0 }],
+      [usage({ inputTokens: 3, outputTokens: 1 }), { input: 0.5, output: 0.5, cached_input: 0 }],
+      // Beyond 2^53 µUSD×1e6: 10^9 tokens at $10,000/M.
+      [usage({ inputTokens: 1_000_000_000, outputTokens: 999_999_999 }), { input: 10_000, output: 20_000.000001, cached_input: 0 }],
+    ];
+    let seed = 7;
+    const next = (max: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % max;
+    };
+    for (let i = 0; i < 500; i++) {
+      const input = next(2_000_000);
+      cases.push([
+        usage({ inputTokens: input, cachedInputTokens: next(input + 1), outputTokens: next(200_000) }),
+        { input: next(100_000_000) / 1e6, output: next(400_000_000) / 1e6, cached_input: next(50_000_000) / 1e6 },
+      ]);
+    }
+    for (const [u, p] of cases) {
+      assert.equal(computeCostMicroUsd(u, configured(p)), reference(u, p), JSON.stringify({ u, p }));
+    }
+  });
+});
+
