@@ -1,8 +1,11 @@
-import { Pool, type Dispatcher } from "undici";
+import { Pool } from "undici";
 import { GatewayError } from "../../core/errors.ts";
 import { headerValue, parseLoosely } from "./http-values.ts";
 import { parseUpstreamJson } from "./parse-upstream-json.ts";
 import { startUpstreamCall, type UpstreamCall } from "./upstream-call.ts";
+import { exchangeStream, exchangeWhole, type ExchangeOptions, type ResponseHeaders, type UpstreamAnswer, type UpstreamStream } from "./upstream-exchange.ts";
+
+export type { ResponseHeaders, UpstreamAnswer } from "./upstream-exchange.ts";
 
 export interface UpstreamRequest {
   path: string;
@@ -10,8 +13,6 @@ export interface UpstreamRequest {
   /** Sent as JSON; a request without a body is a GET. */
   body?: unknown;
 }
-
-type ResponseHeaders = Dispatcher.ResponseData["headers"];
 
 /** How one provider's failures read: the adapter's own classification. */
 export interface UpstreamErrors {
@@ -24,21 +25,22 @@ export interface UpstreamErrors {
 /** An opened event stream: its body, and the call that must be released when it is over. */
 export interface OpenedStream {
   call: UpstreamCall;
-  body: Dispatcher.ResponseData["body"];
+  body: UpstreamStream["body"];
   /** Frees the body and the call, once, however the stream ends. */
   release: () => void;
 }
 
 /** The I/O half every network adapter shares: one keep-alive pool per provider origin. */
 export interface UpstreamClient {
-  send(call: UpstreamCall, request: UpstreamRequest): Promise<Dispatcher.ResponseData>;
+  /** Sends a request and reads its whole answer. */
+  send(call: UpstreamCall, request: UpstreamRequest): Promise<UpstreamAnswer>;
   /**
    * Runs one call that ends with its answer: the timer covers all of `work`, whatever it throws
    * becomes the call's error, and the call is disposed of afterwards.
    */
   run<T>(clientSignal: AbortSignal, limit: { ms: number; what: string }, work: (call: UpstreamCall) => Promise<T>): Promise<T>;
   /** Reads a JSON answer, throwing the provider's error for a failing status or an error body. */
-  readJson(res: Dispatcher.ResponseData, options?: { errorInBody?: boolean }): Promise<{ json: unknown; text: string }>;
+  readJson(res: UpstreamAnswer, options?: { errorInBody?: boolean }): Promise<{ json: unknown; text: string }>;
   /**
    * Sends a streaming request and waits for its headers (within `timeoutMs`). A failing status,
    * or JSON / HTML where an event stream was expected, is thrown before anything is read.
@@ -54,22 +56,19 @@ export function createUpstreamClient(options: { provider: string; origin: string
   // undici's fetch is several times slower than a keep-alive Pool for a proxy's traffic (DESIGN.md §3).
   const pool = new Pool(origin);
   const timeout = (message: string): GatewayError => new GatewayError("timeout", `${provider}: ${message}`, { provider });
-  const send = (call: UpstreamCall, request: UpstreamRequest): Promise<Dispatcher.ResponseData> =>
-    pool.request({
-      origin,
-      path: request.path,
-      method: request.body === undefined ? "GET" : "POST",
-      headers: request.headers,
-      ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
-      signal: call.signal,
-      // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+  const optionsOf = (call: UpstreamCall, request: UpstreamRequest): ExchangeOptions => ({
+    origin,
+    path: request.path,
+    method: request.body === undefined ? "GET" : "POST",
+    headers: request.headers,
+    body: request.body === undefined ? null : JSON.stringify(request.body),
+    signal: call.signal,
+  });
+  const send = (call: UpstreamCall, request: UpstreamRequest): Promise<UpstreamAnswer> => exchangeWhole(pool, optionsOf(call, request));
   const startCall = (clientSignal: AbortSignal): UpstreamCall => startUpstreamCall({ provider, origin, clientSignal });
 
   const readJson: UpstreamClient["readJson"] = async (res, readOptions = {}) => {
-    const text = await res.body.text();
+    const text = res.text;
     if (res.statusCode >= 300) throw errors.status(res.statusCode, parseLoosely(text), res.headers);
     const json = parseUpstreamJson({ provider, status: res.statusCode, contentType: headerValue(res.headers["content-type"]), text });
     const failure = readOptions.errorInBody === false ? null : errors.inBody(json, res.statusCode, res.headers);
@@ -95,12 +94,12 @@ export function createUpstreamClient(options: { provider: string; origin: string
     async openStream(clientSignal, timeoutMs, request) {
       const call = startCall(clientSignal);
       call.arm(timeoutMs, () => timeout(`no response headers within ${timeoutMs} ms`));
-      let res: Dispatcher.ResponseData;
+      let res: UpstreamStream;
       try {
-        res = await send(call, request);
+        res = await exchangeStream(pool, optionsOf(call, request));
         const contentType = headerValue(res.headers["content-type"]) ?? "";
         if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
-          await readJson(res);
+          await readJson({ statusCode: res.statusCode, headers: res.headers, text: await readRest(res.body) });
           throw new GatewayError("bad_response", `provider ${provider} answered with JSON, not an event stream (status ${res.statusCode})`, {
             provider,
             upstreamStatus: res.statusCode,
@@ -111,16 +110,24 @@ export function createUpstreamClient(options: { provider: string; origin: string
         throw call.errorFrom(err);
       }
       call.disarm();
-      const body = res.body;
+      const stream = res;
       let released = false;
       const release = (): void => {
         if (released) return;
         released = true;
         call.dispose();
-        if (!body.destroyed && !body.readableEnded) body.destroy();
+        stream.abort();
       };
-      return { call, body, release };
+      return { call, body: stream.body, release };
     },
     close: () => pool.close(),
   };
+}
+
+/** The rest of a body as text (an error answer where a stream was expected). */
+async function readRest(body: AsyncIterator<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let next = await body.next(); !next.done; next = await body.next()) text += decoder.decode(next.value, { stream: true });
+  return text + decoder.decode();
 }
