@@ -11,6 +11,27 @@ export const BREAKER_STATE_VALUE: Readonly<Record<BreakerStatus, number>> = { cl
 /** Distinct `<provider>/<model>` names clients may add as label values before the rest show as `other`. */
 const MAX_UNCONFIGURED_MODELS = 100;
 
+/**
+ * Counter increments summed per label set in a plain map, and handed to prom-client only when
+ * scraped: a map lookup per request instead of prom-client's label validation and hashing.
+ */
+class Tally<L extends string> {
+  private readonly totals = new Map<string, { labels: Record<L, string>; n: number }>();
+
+  /** `key` must identify `labels` (their values joined). */
+  add(key: string, labels: () => Record<L, string>, n: number): void {
+    const t = this.totals.get(key);
+    if (t) t.n += n;
+    else this.totals.set(key, { labels: labels(), n });
+  }
+
+  /** For the counter's `collect`: its values become the tally's. */
+  collectInto(counter: Counter<L>): void {
+    counter.reset();
+    for (const t of this.totals.values()) counter.inc(t.labels, t.n);
+  }
+}
+
 export interface GatewayMetricsOptions {
   config: Config;
   health: DeploymentHealth;
@@ -27,17 +48,17 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly knownModels: Set<string>;
   private readonly otherModels = new Set<string>();
-  private readonly requests: Counter<"endpoint" | "route" | "model" | "provider" | "status">;
+  private readonly requests = new Tally<"endpoint" | "route" | "model" | "provider" | "status">();
   private readonly duration: Histogram<"endpoint" | "route" | "model" | "status">;
   private readonly ttft: Histogram<"route" | "model">;
-  private readonly attempts: Counter<"provider" | "model" | "error_kind">;
+  private readonly attempts = new Tally<"provider" | "model" | "error_kind">();
   private readonly retries: Counter<"route">;
   private readonly fallbacks: Counter<"route">;
   private readonly escalations: Counter<"route">;
   private readonly validationFailures: Counter<"route">;
   private readonly cacheHits: Counter<"route" | "model">;
-  private readonly tokens: Counter<"provider" | "model" | "type">;
-  private readonly cost: Counter<"route" | "model" | "provider">;
+  private readonly tokens = new Tally<"provider" | "model" | "type">();
+  private readonly cost = new Tally<"route" | "model" | "provider">();
   private readonly transitions: Counter<"deployment" | "from" | "to">;
   private readonly probes: Counter<"provider" | "result">;
 
@@ -47,17 +68,21 @@ export class GatewayMetrics {
     this.knownModels = new Set(Object.keys(options.config.models));
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
 
-    this.requests = new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: ["endpoint", "route", "model", "provider", "status"], registers });
+    const tallied = <L extends string>(tally: Tally<L>) =>
+      function collect(this: Counter<L>): void {
+        tally.collectInto(this);
+      };
+    new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: ["endpoint", "route", "model", "provider", "status"], registers, collect: tallied(this.requests) });
     this.duration = new Histogram({ name: "switchyard_request_duration_seconds", help: "Whole-request latency as the client saw it, retries and fallbacks included.", labelNames: ["endpoint", "route", "model", "status"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160], registers });
     this.ttft = new Histogram({ name: "switchyard_time_to_first_token_seconds", help: "Time from the request's arrival to the first content byte.", labelNames: ["route", "model"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32], registers });
-    this.attempts = new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: ["provider", "model", "error_kind"], registers });
+    new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: ["provider", "model", "error_kind"], registers, collect: tallied(this.attempts) });
     this.retries = new Counter({ name: "switchyard_retries_total", help: "Attempts repeated on the same target.", labelNames: ["route"], registers });
     this.fallbacks = new Counter({ name: "switchyard_fallbacks_total", help: "Moves down a fallback chain to another target.", labelNames: ["route"], registers });
     this.escalations = new Counter({ name: "switchyard_escalations_total", help: "Answers that failed validation and were sent on to the route's escalate_to.", labelNames: ["route"], registers });
     this.validationFailures = new Counter({ name: "switchyard_validation_failures_total", help: "Answers that failed the route's validate checks.", labelNames: ["route"], registers });
     this.cacheHits = new Counter({ name: "switchyard_cache_hits_total", help: "Requests answered from the response cache.", labelNames: ["route", "model"], registers });
-    this.tokens = new Counter({ name: "switchyard_tokens_total", help: "Tokens the upstreams reported, by type (input, cached_input, output, reasoning).", labelNames: ["provider", "model", "type"], registers });
-    this.cost = new Counter({ name: "switchyard_cost_usd_total", help: "Cost of what the upstreams reported using, in USD, where the price is known.", labelNames: ["route", "model", "provider"], registers });
+    new Counter({ name: "switchyard_tokens_total", help: "Tokens the upstreams reported, by type (input, cached_input, output, reasoning).", labelNames: ["provider", "model", "type"], registers, collect: tallied(this.tokens) });
+    new Counter({ name: "switchyard_cost_usd_total", help: "Cost of what the upstreams reported using, in USD, where the price is known.", labelNames: ["route", "model", "provider"], registers, collect: tallied(this.cost) });
     this.transitions = new Counter({ name: "switchyard_circuit_breaker_transitions_total", help: "Circuit breaker transitions per deployment.", labelNames: ["deployment", "from", "to"], registers });
     this.probes = new Counter({ name: "switchyard_health_probes_total", help: "Active health probes per provider, by result (`ok` or the error kind).", labelNames: ["provider", "result"], registers });
 
@@ -109,10 +134,15 @@ export class GatewayMetrics {
     const route = r.route ?? "";
     const model = this.modelLabel(r.model);
     const provider = r.provider ?? "";
-    this.requests.inc({ endpoint: r.endpoint, route, model, provider, status: r.status });
+    const { endpoint, status } = r;
+    this.requests.add(`${endpoint}\u0000${route}\u0000${model}\u0000${provider}\u0000${status}`, () => ({ endpoint, route, model, provider, status }), 1);
     this.duration.observe({ endpoint: r.endpoint, route, model, status: r.status }, r.latencyMs / 1000);
     if (r.ttftMs !== null) this.ttft.observe({ route, model }, r.ttftMs / 1000);
-    for (const a of r.attempts) this.attempts.inc({ provider: a.provider, model: this.modelLabel(a.model), error_kind: a.errorKind ?? "none" });
+    for (const a of r.attempts) {
+      const attemptModel = this.modelLabel(a.model);
+      const errorKind = a.errorKind ?? "none";
+      this.attempts.add(`${a.provider}\u0000${attemptModel}\u0000${errorKind}`, () => ({ provider: a.provider, model: attemptModel, error_kind: errorKind }), 1);
+    }
     if (r.retries > 0) this.retries.inc({ route }, r.retries);
     if (r.fallbacks > 0) this.fallbacks.inc({ route }, r.fallbacks);
     if (r.escalations > 0) this.escalations.inc({ route }, r.escalations);
@@ -124,7 +154,7 @@ export class GatewayMetrics {
       this.countTokens(provider, model, "output", r.outputTokens);
       this.countTokens(provider, model, "reasoning", r.reasoningTokens);
     }
-    if (r.costMicroUsd !== null && r.costMicroUsd > 0) this.cost.inc({ route, model, provider }, r.costMicroUsd / 1e6);
+    if (r.costMicroUsd !== null && r.costMicroUsd > 0) this.cost.add(`${route}\u0000${model}\u0000${provider}`, () => ({ route, model, provider }), r.costMicroUsd / 1e6);
   }
 
   /** One active health probe's result. */
@@ -138,7 +168,7 @@ export class GatewayMetrics {
   }
 
   private countTokens(provider: string, model: string, type: string, n: number | null): void {
-    if (n !== null && n > 0) this.tokens.inc({ provider, model, type }, n);
+    if (n !== null && n > 0) this.tokens.add(`${provider}\u0000${model}\u0000${type}`, () => ({ provider, model, type }), n);
   }
 
   /**
