@@ -6,7 +6,7 @@ import { mapOpenAIUsage } from "./map-openai-usage.ts";
 import { checkOpenAIChunk } from "./check-openai-shapes.ts";
 import { openAIUsageSchema, type OpenAIChunk } from "./openai-schemas.ts";
 import { snippet } from "../shared/parse-upstream-json.ts";
-import { plainContentDelta } from "./plain-content-delta.ts";
+import { plainContentDelta, type PlainDeltaMemo } from "./plain-content-delta.ts";
 
 export interface OpenAIStreamState {
   readonly provider: string;
@@ -29,12 +29,15 @@ export function initialOpenAIStreamState(provider: string): OpenAIStreamState {
   return { provider, started: false, finished: false, done: false, toolCallsSeen: [] };
 }
 
-/** One Chat Completions stream message → the core events it carries. Pure. */
-export function stepOpenAIStream(state: OpenAIStreamState, message: SseMessage): { state: OpenAIStreamState; events: StreamEvent[] } {
+/**
+ * One Chat Completions stream message → the core events it carries. Pure but for `memo`, the
+ * stream's cache for recognising plain text deltas (see plainContentDelta).
+ */
+export function stepOpenAIStream(state: OpenAIStreamState, message: SseMessage, memo?: PlainDeltaMemo): { state: OpenAIStreamState; events: StreamEvent[] } {
   if (state.done) return { state, events: [] };
   // Once started, a message that is only a piece of text is recognised without parsing it (the same events as parsing it).
   if (state.started && message.event === undefined) {
-    const text = plainContentDelta(message.data);
+    const text = plainContentDelta(message.data, memo);
     if (text !== null) return { state, events: text === "" ? [] : [{ type: "text-delta", delta: text }] };
   }
   return parseOpenAIStreamMessage(state, message);

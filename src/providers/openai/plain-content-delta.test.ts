@@ -5,7 +5,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { chatCompletionStreamEvents } from "../../../bench/fake-chat-responses.ts";
 import { fixtureChunks, fixturePath, readFixture, skipWithoutFixtures } from "../../../test/support/fixtures.ts";
 import { initialOpenAIStreamState, parseOpenAIStreamMessage, stepOpenAIStream, type SseMessage } from "./openai-stream-step.ts";
-import { plainContentDelta } from "./plain-content-delta.ts";
+import { plainContentDelta, type PlainDeltaMemo } from "./plain-content-delta.ts";
 
 /**
  * Feeds messages to the step with the shortcut and to the full parse, from the same state each
@@ -14,8 +14,9 @@ import { plainContentDelta } from "./plain-content-delta.ts";
 function assertSameAsParsing(messages: readonly SseMessage[], label: string): number {
   let state = initialOpenAIStreamState("p");
   let shortcuts = 0;
+  const memo: PlainDeltaMemo = {};
   for (const [i, message] of messages.entries()) {
-    const fast = stepOpenAIStream(state, message);
+    const fast = stepOpenAIStream(state, message, memo);
     const full = parseOpenAIStreamMessage(state, message);
     assert.deepEqual(fast, full, `${label}, message ${i}: ${message.data.slice(0, 160)}`);
     if (state.started && message.event === undefined && plainContentDelta(message.data) !== null) shortcuts++;
@@ -95,7 +96,24 @@ test("anything but a plain text delta is parsed: finish, usage, tools, reasoning
     assert.equal(plainContentDelta(data), null, data);
     const { state, message } = started(data);
     assert.deepEqual(stepOpenAIStream(state, message), parseOpenAIStreamMessage(state, message), data);
+    // After a plain message with the same head, only the tail is matched: it must still refuse.
+    const memo: PlainDeltaMemo = {};
+    assert.equal(plainContentDelta(base(`{"index":0,"delta":{"content":"plain"}}`), memo), "plain");
+    assert.equal(plainContentDelta(data, memo), null, `after a known head: ${data}`);
+    assert.deepEqual(stepOpenAIStream(state, message, memo), parseOpenAIStreamMessage(state, message), data);
   }
+});
+
+test("the head of a stream's messages is matched once; a message with another head is matched whole", () => {
+  const memo: PlainDeltaMemo = {};
+  const message = (id: string, content: string): string => `{"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${content}"}}]}`;
+  assert.equal(plainContentDelta(message("a", "one"), memo), "one");
+  assert.equal(memo.head, '{"id":"a","object":"chat.completion.chunk","choices":[');
+  assert.equal(plainContentDelta(message("a", "two"), memo), "two");
+  assert.equal(plainContentDelta(message("b", "three"), memo), "three");
+  assert.equal(memo.head, '{"id":"b","object":"chat.completion.chunk","choices":[');
+  // A head that is a prefix of a longer, different one is not taken for it.
+  assert.equal(plainContentDelta(`{"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}},{"index":1,"delta":{"content":"y"}}]}`, memo), null);
 });
 
 test("plain text deltas are decoded exactly, escapes included, whatever keys they look like", () => {

@@ -20,16 +20,40 @@ const INTEGER = String.raw`(?:0|[1-9][0-9]*|null)`;
 const MEMBER = String.raw`(?:"(?:id|object|model|service_tier|system_fingerprint|obfuscation)": ?${SIMPLE}|"created": ?${INTEGER}|"usage": ?null)`;
 /** The first choice, index 0, whose delta has content (and at most the assistant's role), with no finish reason. */
 const CHOICE = String.raw`\{"index": ?0, ?"delta": ?\{(?:"role": ?"assistant", ?)?"content": ?"((?:[^"\\\u0000-\u001f]|\\.)*)"\}(?:, ?"logprobs": ?null|, ?"finish_reason": ?null)*\}`;
-const PLAIN_CONTENT_DELTA = new RegExp(String.raw`^\{(?:${MEMBER}, ?)*"choices": ?\[${CHOICE}\](?:, ?${MEMBER})*\}$`);
+/** Everything up to the choices' `[`: the same in every message of a stream. */
+const HEAD = String.raw`\{(?:${MEMBER}, ?)*"choices": ?\[`;
+const TAIL = String.raw`${CHOICE}\](?:, ?${MEMBER})*\}$`;
+/** A whole message: group 1 the head, group 2 the content. */
+const WHOLE = new RegExp(String.raw`^(${HEAD})${TAIL}`);
+/** The rest of a message after a head already seen: group 1 the content. */
+const TAIL_AT = new RegExp(TAIL, "y");
+
+/**
+ * Per stream: the head of the last message that matched. The messages of one stream share it, so
+ * a message that starts with it has only its tail matched.
+ */
+export interface PlainDeltaMemo {
+  head?: string;
+}
 
 /**
  * The text of a message that is a plain content delta (possibly ""), or null when the message
  * is anything else or not valid JSON, and must be parsed.
  */
-export function plainContentDelta(data: string): string | null {
-  const m = PLAIN_CONTENT_DELTA.exec(data);
-  if (m === null) return null;
-  const content = m[1] ?? "";
+export function plainContentDelta(data: string, memo: PlainDeltaMemo = {}): string | null {
+  let content: string;
+  const known = memo.head;
+  if (known !== undefined && data.startsWith(known)) {
+    TAIL_AT.lastIndex = known.length;
+    const m = TAIL_AT.exec(data);
+    if (m === null) return null;
+    content = m[1] ?? "";
+  } else {
+    const m = WHOLE.exec(data);
+    if (m === null) return null;
+    memo.head = m[1] ?? "";
+    content = m[2] ?? "";
+  }
   if (!content.includes("\\")) return content;
   try {
     return JSON.parse(`"${content}"`) as string;

@@ -1,6 +1,7 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { StreamBatch } from "../../core/stream-event.ts";
 import { endOpenAIStream, initialOpenAIStreamState, stepOpenAIStream } from "./openai-stream-step.ts";
+import type { PlainDeltaMemo } from "./plain-content-delta.ts";
 import { readSseStream } from "../shared/read-sse-stream.ts";
 import type { UpstreamCall } from "../shared/upstream-call.ts";
 
@@ -24,11 +25,12 @@ const DRAIN_MS = 1_000;
  * `error` event, never with a clean end.
  */
 export function readOpenAIStream(source: OpenAIStreamSource): AsyncGenerator<StreamBatch, void, undefined> {
+  const memo: PlainDeltaMemo = {};
   return readSseStream({
     ...source,
     initialState: initialOpenAIStreamState(source.provider),
     step: (state, message) => {
-      const step = stepOpenAIStream(state, message);
+      const step = stepOpenAIStream(state, message, memo);
       // Each chunk keeps its raw JSON, so that an OpenAI client can be answered verbatim; `[DONE]` yields none.
       if (step.events.some((e) => e.type === "error")) return { state: step.state, chunks: [{ events: step.events }] };
       return { state: step.state, chunks: step.state.done ? [] : [{ events: step.events, openaiData: message.data }] };
