@@ -32,12 +32,14 @@ test("latency window: a full ring forgets the oldest samples", () => {
   assert.deepEqual(latencySummary(windowOf(oneTo(25), 10)), { count: 10, p50: 20, p95: 25 });
 });
 
-test("latency window: pure, and bad samples are dropped", () => {
-  const w0 = createLatencyWindow(4);
-  const w1 = addSample(w0, 10);
-  assert.deepEqual(w0.samples, []);
-  assert.deepEqual(w1.samples, [10]);
-  for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) assert.equal(addSample(w1, bad), w1);
+test("latency window: samples go into the ring in place, and bad samples are dropped", () => {
+  const w0 = createLatencyWindow(2);
+  assert.equal(addSample(w0, 10), w0);
+  assert.deepEqual(w0.samples, [10]);
+  addSample(addSample(w0, 20), 30);
+  assert.deepEqual(w0.samples, [30, 20]);
+  for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) addSample(w0, bad);
+  assert.deepEqual(w0.samples, [30, 20]);
   assert.throws(() => createLatencyWindow(0), RangeError);
 });
 

@@ -1,13 +1,14 @@
 /**
  * The most recent latency samples of one deployment (e.g. time to first token), in a fixed-size
- * ring, with percentiles. Immutable: `addSample` returns a new window. No clock inside — old
- * samples leave only by being overwritten, so a quiet deployment keeps its last picture.
+ * ring, with percentiles. `addSample` writes into the ring in place (a copy per sample cost every
+ * request three arrays of 128 numbers). No clock inside — old samples leave only by being
+ * overwritten, so a quiet deployment keeps its last picture.
  */
 export interface LatencyWindow {
   readonly capacity: number;
   /** At most `capacity` samples; once full, `next` is where the oldest sits. */
-  readonly samples: readonly number[];
-  readonly next: number;
+  readonly samples: number[];
+  next: number;
 }
 
 export function createLatencyWindow(capacity = 128): LatencyWindow {
@@ -15,11 +16,12 @@ export function createLatencyWindow(capacity = 128): LatencyWindow {
   return { capacity, samples: [], next: 0 };
 }
 
+/** Adds a sample in place, over the oldest once the ring is full; returns the same window. */
 export function addSample(window: LatencyWindow, ms: number): LatencyWindow {
   if (!Number.isFinite(ms) || ms < 0) return window;
-  const samples = window.samples.slice();
-  samples[window.next] = ms;
-  return { capacity: window.capacity, samples, next: (window.next + 1) % window.capacity };
+  window.samples[window.next] = ms;
+  window.next = (window.next + 1) % window.capacity;
+  return window;
 }
 
 /** Nearest-rank percentile (`p` in 0..100) of the samples, or null when there are none. */
