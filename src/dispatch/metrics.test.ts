@@ -45,6 +45,14 @@ test("each receipt moves the request, attempt, retry, fallback, token and cost c
   assert.equal(sample(text, "switchyard_request_duration_seconds_count", { route: "r", status: "ok" }), 1);
   assert.equal(sample(text, "switchyard_request_duration_seconds_sum", { route: "r", status: "ok" }), 1.5);
   assert.equal(sample(text, "switchyard_time_to_first_token_seconds_sum", { route: "r" }), 0.3 * 2);
+  // Buckets are cumulative, up to +Inf: 1.5 s is above le=1 and within le=2.5.
+  assert.equal(sample(text, "switchyard_request_duration_seconds_bucket", { le: "1", route: "r", status: "ok" }), 0);
+  assert.equal(sample(text, "switchyard_request_duration_seconds_bucket", { le: "2.5", route: "r", status: "ok" }), 1);
+  assert.equal(sample(text, "switchyard_request_duration_seconds_bucket", { le: "160", route: "r", status: "ok" }), 1);
+  assert.equal(sample(text, "switchyard_request_duration_seconds_bucket", { le: "+Inf", route: "r", status: "ok" }), 1);
+  assert.equal(sample(text, "switchyard_time_to_first_token_seconds_bucket", { le: "0.25", route: "r" }), 0);
+  assert.equal(sample(text, "switchyard_time_to_first_token_seconds_bucket", { le: "0.5", route: "r" }), 2);
+  assert.match(text, /# TYPE switchyard_request_duration_seconds histogram/);
   for (const a of receipt.attempts) {
     assert.ok((sample(text, "switchyard_upstream_attempts_total", { provider: a.provider, error_kind: a.errorKind ?? "none" }) ?? 0) >= 1, JSON.stringify(a));
   }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from "prom-client";
 import type { Config } from "../config/schema.ts";
 import type { Receipt } from "../ledger/receipt.ts";
 import type { BreakerStatus } from "../router/circuit-breaker.ts";
@@ -32,6 +32,70 @@ class Tally<L extends string> {
   }
 }
 
+/**
+ * A histogram kept in plain maps: per request a map lookup and a bucket search instead of
+ * prom-client's label checks and hashing. The registry reads it through the same `get()`
+ * contract as prom-client's own histograms (cumulative `_bucket` series up to `+Inf`, `_sum`,
+ * `_count`).
+ */
+class TallyHistogram<L extends string> {
+  readonly type = "histogram";
+  readonly aggregator = "sum";
+  private readonly series = new Map<string, { labels: Record<L, string>; counts: number[]; sum: number; count: number }>();
+
+  readonly name: string;
+  readonly help: string;
+  private readonly buckets: readonly number[];
+
+  constructor(name: string, help: string, buckets: readonly number[]) {
+    this.name = name;
+    this.help = help;
+    this.buckets = buckets;
+  }
+
+  /** `key` must identify `labels` (their values joined). */
+  observe(key: string, labels: () => Record<L, string>, value: number): void {
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels: labels(), counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    for (let i = 0; i < this.buckets.length; i++) {
+      if (value <= (this.buckets[i] ?? 0)) {
+        s.counts[i] = (s.counts[i] ?? 0) + 1;
+        break;
+      }
+    }
+    s.sum += value;
+    s.count += 1;
+  }
+
+  async get(): Promise<{ name: string; help: string; type: "histogram"; aggregator: "sum"; values: { labels: Record<string, string | number>; value: number; metricName: string }[] }> {
+    const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+    for (const s of this.series.values()) {
+      let cumulative = 0;
+      this.buckets.forEach((bound, i) => {
+        cumulative += s.counts[i] ?? 0;
+        values.push({ labels: { le: bound, ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
+      });
+      values.push({ labels: { le: "+Inf", ...s.labels }, value: s.count, metricName: `${this.name}_bucket` });
+      values.push({ labels: { ...s.labels }, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: { ...s.labels }, value: s.count, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
+
+  /** Adds it to a registry, which reads any object with prom-client's metric contract (name, help, type, get, reset). */
+  registerIn(registry: Registry): this {
+    registry.registerMetric(this as unknown as Metric);
+    return this;
+  }
+}
+
 export interface GatewayMetricsOptions {
   config: Config;
   health: DeploymentHealth;
@@ -49,8 +113,8 @@ export class GatewayMetrics {
   private readonly knownModels: Set<string>;
   private readonly otherModels = new Set<string>();
   private readonly requests = new Tally<"endpoint" | "route" | "model" | "provider" | "status">();
-  private readonly duration: Histogram<"endpoint" | "route" | "model" | "status">;
-  private readonly ttft: Histogram<"route" | "model">;
+  private readonly duration: TallyHistogram<"endpoint" | "route" | "model" | "status">;
+  private readonly ttft: TallyHistogram<"route" | "model">;
   private readonly attempts = new Tally<"provider" | "model" | "error_kind">();
   private readonly retries: Counter<"route">;
   private readonly fallbacks: Counter<"route">;
@@ -73,8 +137,8 @@ export class GatewayMetrics {
         tally.collectInto(this);
       };
     new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: ["endpoint", "route", "model", "provider", "status"], registers, collect: tallied(this.requests) });
-    this.duration = new Histogram({ name: "switchyard_request_duration_seconds", help: "Whole-request latency as the client saw it, retries and fallbacks included.", labelNames: ["endpoint", "route", "model", "status"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160], registers });
-    this.ttft = new Histogram({ name: "switchyard_time_to_first_token_seconds", help: "Time from the request's arrival to the first content byte.", labelNames: ["route", "model"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32], registers });
+    this.duration = new TallyHistogram<"endpoint" | "route" | "model" | "status">("switchyard_request_duration_seconds", "Whole-request latency as the client saw it, retries and fallbacks included.", [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160]).registerIn(this.registry);
+    this.ttft = new TallyHistogram<"route" | "model">("switchyard_time_to_first_token_seconds", "Time from the request's arrival to the first content byte.", [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32]).registerIn(this.registry);
     new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: ["provider", "model", "error_kind"], registers, collect: tallied(this.attempts) });
     this.retries = new Counter({ name: "switchyard_retries_total", help: "Attempts repeated on the same target.", labelNames: ["route"], registers });
     this.fallbacks = new Counter({ name: "switchyard_fallbacks_total", help: "Moves down a fallback chain to another target.", labelNames: ["route"], registers });
@@ -136,8 +200,9 @@ export class GatewayMetrics {
     const provider = r.provider ?? "";
     const { endpoint, status } = r;
     this.requests.add(`${endpoint}\u0000${route}\u0000${model}\u0000${provider}\u0000${status}`, () => ({ endpoint, route, model, provider, status }), 1);
-    this.duration.observe({ endpoint: r.endpoint, route, model, status: r.status }, r.latencyMs / 1000);
-    if (r.ttftMs !== null) this.ttft.observe({ route, model }, r.ttftMs / 1000);
+    const series = `${route}\u0000${model}`;
+    this.duration.observe(`${endpoint}\u0000${series}\u0000${status}`, () => ({ endpoint, route, model, status }), r.latencyMs / 1000);
+    if (r.ttftMs !== null) this.ttft.observe(series, () => ({ route, model }), r.ttftMs / 1000);
     for (const a of r.attempts) {
       const attemptModel = this.modelLabel(a.model);
       const errorKind = a.errorKind ?? "none";
