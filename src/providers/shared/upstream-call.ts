@@ -26,13 +26,26 @@ export function startUpstreamCall(options: { provider: string; origin: string; c
   if (clientSignal.aborted) onClientAbort();
   else clientSignal.addEventListener("abort", onClientAbort, { once: true });
 
-  // One timer per call, refreshed rather than re-created: a stream re-arms it on every read.
+  /*
+   * One timer per call, re-armed lazily: a stream re-arms its limit on every read, so arming only
+   * moves the deadline, and the timer, when it fires early, waits out the rest. It is rescheduled
+   * only when a new limit ends before the pending wake-up.
+   */
   let timer: NodeJS.Timeout | undefined;
-  let timerMs = 0;
+  let firesAt = 0;
+  let deadline = 0;
   let armed = false;
   let onTimeout: () => GatewayError = () => new GatewayError("timeout", `${provider}: timed out`, { provider });
+  const schedule = (ms: number): void => {
+    firesAt = performance.now() + ms;
+    timer = setTimeout(fire, ms);
+  };
   const fire = (): void => {
-    if (armed) controller.abort(onTimeout());
+    timer = undefined;
+    if (!armed) return;
+    const left = deadline - performance.now();
+    if (left > 0) schedule(left);
+    else controller.abort(onTimeout());
   };
   const disarm = (): void => {
     armed = false;
@@ -46,12 +59,12 @@ export function startUpstreamCall(options: { provider: string; origin: string; c
       }
       onTimeout = reason;
       armed = true;
-      if (timer !== undefined && ms === timerMs) {
-        timer.refresh();
-      } else {
-        if (timer !== undefined) clearTimeout(timer);
-        timerMs = ms;
-        timer = setTimeout(fire, ms);
+      deadline = performance.now() + ms;
+      if (timer === undefined) {
+        schedule(ms);
+      } else if (firesAt > deadline) {
+        clearTimeout(timer);
+        schedule(ms);
       }
     },
     disarm,
@@ -63,6 +76,7 @@ export function startUpstreamCall(options: { provider: string; origin: string; c
     dispose() {
       armed = false;
       if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
       clientSignal.removeEventListener("abort", onClientAbort);
     },
   };

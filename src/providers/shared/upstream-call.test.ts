@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { GatewayError } from "../../core/errors.ts";
+import { startUpstreamCall } from "./upstream-call.ts";
+
+const timeout = (): GatewayError => new GatewayError("timeout", "too slow");
+const start = () => startUpstreamCall({ provider: "p", origin: "http://127.0.0.1:1", clientSignal: new AbortController().signal });
+
+test("re-arming moves the deadline: a call re-armed in time is not aborted, and is once it stops", async () => {
+  const call = start();
+  const began = performance.now();
+  for (let i = 0; i < 6; i++) {
+    call.arm(60, timeout);
+    await sleep(25);
+  }
+  assert.equal(call.signal.aborted, false, "aborted although re-armed every 25 ms with a 60 ms limit");
+  const lastArm = performance.now();
+  call.arm(60, timeout);
+  await new Promise((resolve) => call.signal.addEventListener("abort", resolve, { once: true }));
+  const waited = performance.now() - lastArm;
+  assert.ok(waited >= 55 && waited < 200, `aborted ${waited.toFixed(1)} ms after the last arm (limit 60)`);
+  assert.ok(performance.now() - began >= 200);
+  assert.equal(call.errorFrom(new Error("aborted")).kind, "timeout");
+  call.dispose();
+});
+
+test("a shorter limit after a longer one fires at the shorter; disarm and dispose stop it", async () => {
+  const call = start();
+  call.arm(5_000, timeout);
+  const armed = performance.now();
+  call.arm(30, timeout);
+  await new Promise((resolve) => call.signal.addEventListener("abort", resolve, { once: true }));
+  assert.ok(performance.now() - armed < 1_000, "the 30 ms limit waited for the 5 s timer");
+
+  const quiet = start();
+  quiet.arm(20, timeout);
+  quiet.disarm();
+  const disposed = start();
+  disposed.arm(20, timeout);
+  disposed.dispose();
+  await sleep(60);
+  assert.equal(quiet.signal.aborted, false);
+  assert.equal(disposed.signal.aborted, false);
+  quiet.arm(20, timeout);
+  await sleep(60);
+  assert.equal(quiet.signal.aborted, true, "re-armed after a disarm, the limit applies again");
+  quiet.dispose();
+  call.dispose();
+});
