@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { createSseReader, type SseEvent } from "./sse-reader.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { StreamBatch, StreamChunk, StreamEvent } from "../../core/stream-event.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
@@ -18,7 +18,7 @@ export interface SseStreamSource<S extends { readonly done: boolean }> {
   idleTimeoutMs: number;
   initialState: S;
   /** The provider's pure step: one SSE message → the next state and the chunks it yields. */
-  step: (state: S, message: EventSourceMessage) => { state: S; chunks: StreamChunk[] };
+  step: (state: S, message: SseEvent) => { state: S; chunks: StreamChunk[] };
   /** What to emit when the body ends; anything at all means the stream did not end cleanly. */
   end: (state: S) => StreamEvent[];
   /** What to emit when reading the body throws (`error` says why). */
@@ -38,8 +38,8 @@ export interface SseStreamSource<S extends { readonly done: boolean }> {
  */
 export async function* readSseStream<S extends { readonly done: boolean }>(source: SseStreamSource<S>): AsyncGenerator<StreamBatch, void, undefined> {
   const { provider, call, idleTimeoutMs } = source;
-  const messages: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (message) => messages.push(message) });
+  const messages: SseEvent[] = [];
+  const parser = createSseReader((message) => messages.push(message));
   const decoder = new TextDecoder();
   const body = source.body[Symbol.asyncIterator]();
   const stalled: WaitLimit = {
