@@ -43,7 +43,8 @@ export interface PlainDeltaMemo {
 export function plainContentDelta(data: string, memo: PlainDeltaMemo = {}): string | null {
   let content: string;
   const known = memo.head;
-  if (known !== undefined && data.startsWith(known)) {
+  // A slice compared with ===, not startsWith: several times faster on the substrings SSE data are.
+  if (known !== undefined && data.slice(0, known.length) === known) {
     TAIL_AT.lastIndex = known.length;
     const m = TAIL_AT.exec(data);
     if (m === null) return null;
