@@ -180,11 +180,17 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   dilutes the gap. Pinning (taskset) was not adopted: with two CPUs, one for the generator and
  *   the fake (~100–130 µs per request) would cap the bare proxy's run, and other work on the
  *   machine runs on both CPUs anyway.
- * - The gateway's own CPU includes its ledger thread: SQLite inserts, ~50 µs per receipt, plus
- *   (measured by swapping the ledger out in a scratch build) ~25 µs more main-thread time per
- *   request while they run beside it. On this box that thread takes its turn with everything
- *   else; the random UUIDv4 request ids, the ledger's primary key, make each insert touch a
- *   random index page (time-ordered ids halve the insert in a micro-benchmark).
+ * - The gateway's own CPU includes its ledger thread (SQLite inserts of time-ordered ids, ~15-20
+ *   µs per receipt) and V8's helper threads (GC, JIT). Posting receipt objects to that thread
+ *   used to cost ~15 µs each in structured cloning; rows of strings and numbers cost a fraction.
+ * - Where the rest went (callgrind instruction counts per request, a perf profile under load):
+ *   per-request allocations and promise hops, prom-client's label hashing, undici's request()
+ *   wrapper (a Readable body, an async resource), and per stream message a JSON.parse and, for a
+ *   while, String#startsWith on substrings (~400 ns for a 200-character prefix). Kernel time in
+ *   socket writes is most of what remains: the gateway makes as many system calls per request as
+ *   the bare proxy (strace: 2 writev and 2 reads per streamed answer).
+ * - Run to run, CPU per request of the *bare proxy* moves by up to ±30% on this VM (other tenants
+ *   on the host), which moves the ratio as much; compare several runs.
  * - The generator spends a little more per request on the gateway's responses (~60 vs ~50 µs:
  *   more headers, fewer responses per wake-up), a ~2% handicap for the gateway's runs.
  * - Other work on the machine (`other CPUs`: 0.1–1.2 CPUs during these runs) changes from second
