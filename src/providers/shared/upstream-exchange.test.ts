@@ -123,3 +123,26 @@ test("abort() stops a body that has not ended, and is a no-op once it has", asyn
   done.abort();
   assert.deepEqual(await done.body.next(), { done: true, value: undefined });
 });
+
+test("an abort while the request still waits for a connection settles it at once", async () => {
+  const single = new Pool(origin, { connections: 1 });
+  try {
+    const busy = new AbortController();
+    const first = exchangeWhole(single, options("/hang", busy.signal));
+    first.catch(() => undefined);
+    const queued = new AbortController();
+    const second = exchangeWhole(single, options("/echo", queued.signal, "2"));
+    const began = performance.now();
+    setTimeout(() => queued.abort(new Error("gave up waiting")), 20);
+    await assert.rejects(second, /gave up waiting/);
+    assert.ok(performance.now() - began < 1_000, "the queued exchange waited for the busy one");
+    const already = new AbortController();
+    already.abort(new Error("before it began"));
+    await assert.rejects(exchangeWhole(single, options("/echo", already.signal, "3")), /before it began/);
+    busy.abort(new Error("done"));
+    await assert.rejects(first, /done/);
+  } finally {
+    await single.destroy();
+  }
+});
+

@@ -111,16 +111,27 @@ interface ExchangeHandler {
 function dispatch(dispatcher: Dispatcher, options: ExchangeOptions, handler: ExchangeHandler): void {
   const { signal } = options;
   let settled = false;
-  let onAbort: (() => void) | null = null;
+  let controller: Dispatcher.DispatchController | null = null;
+  // Listening from the start: an abort while the request still waits for a connection settles
+  // the exchange at once, and the request is dropped when its turn comes.
+  const onAbort = (): void => {
+    controller?.abort(signal.reason);
+    fail(signal.reason);
+  };
   const settle = (): void => {
     settled = true;
-    if (onAbort) signal.removeEventListener("abort", onAbort);
+    signal.removeEventListener("abort", onAbort);
   };
   const fail = (err: unknown): void => {
     if (settled) return;
     settle();
     handler.error(err);
   };
+  if (signal.aborted) {
+    handler.error(signal.reason);
+    return;
+  }
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
     dispatcher.dispatch(
       {
@@ -134,24 +145,20 @@ function dispatch(dispatcher: Dispatcher, options: ExchangeOptions, handler: Exc
         bodyTimeout: 0,
       },
       {
-        onRequestStart(controller) {
-          if (settled) return;
-          if (signal.aborted) {
-            controller.abort(signal.reason);
+        onRequestStart(c) {
+          if (settled) {
+            c.abort(signal.reason ?? new Error("the exchange was abandoned"));
             return;
           }
-          if (onAbort === null) {
-            onAbort = () => controller.abort(signal.reason);
-            signal.addEventListener("abort", onAbort, { once: true });
-          }
-          handler.controller?.(controller);
+          controller = c;
+          handler.controller?.(c);
         },
-        onResponseStart(controller, statusCode, headers) {
+        onResponseStart(c, statusCode, headers) {
           // 1xx informational answers come before the real one.
           if (settled || statusCode < 200) return;
-          handler.start(statusCode, headers as ResponseHeaders, controller);
+          handler.start(statusCode, headers as ResponseHeaders, c);
         },
-        onResponseData(_controller, chunk) {
+        onResponseData(_c, chunk) {
           if (!settled) handler.data(chunk);
         },
         onResponseEnd() {
@@ -159,7 +166,7 @@ function dispatch(dispatcher: Dispatcher, options: ExchangeOptions, handler: Exc
           settle();
           handler.end();
         },
-        onResponseError(_controller, err) {
+        onResponseError(_c, err) {
           // Aborted by the signal: the signal's reason says why, whatever undici wraps it in.
           fail(signal.aborted ? (signal.reason as unknown) : err);
         },
