@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { GatewayError, toGatewayError } from "../core/errors.ts";
-import type { StreamBatch } from "../core/stream-event.ts";
+import type { StreamBatch, StreamChunk, StreamEvent } from "../core/stream-event.ts";
 import type { StreamResultCollector } from "../dispatch/collect-stream-result.ts";
 import type { ReceiptDraft } from "../dispatch/receipt-draft.ts";
 import { recordStreamAttempt, tapEvents, type CommittedStream } from "../dispatch/stream-chat.ts";
@@ -35,33 +35,38 @@ export async function serveStream(options: ServeStreamOptions): Promise<ReceiptS
   headers["x-switchyard-attempts"] = String(draft.attempts.length + (recorded ? 0 : 1));
   if (draft.runtime.isSimulated(stream.target.provider)) headers["x-switchyard-simulated"] = "true";
   res.writeHead(200, { ...SSE_HEADERS, ...headers });
-  /** One write per batch. */
-  const write = async (batch: StreamBatch): Promise<void> => {
+  /** One write per batch; a promise only when the client is slow and the write must wait for it. */
+  const write = (batch: StreamBatch): Promise<void> | undefined => {
     if (collector) for (const chunk of batch) collector.add(chunk.events);
     const text = encoder.batch(batch);
-    if (text === "") return;
+    if (text === "") return undefined;
     tee?.push(text);
-    if (!res.write(text)) await waitForDrain(res, signal);
+    return res.write(text) ? undefined : waitForDrain(res, signal);
   };
 
   let failure: GatewayError | null = null;
   try {
-    for (const batch of stream.head) await write(batch);
+    for (const batch of stream.head) {
+      const draining = write(batch);
+      if (draining) await draining;
+    }
     for (;;) {
       const next = await stream.rest.next();
       if (next.done) break;
       // Chunks before an error are still the client's; the error ends the stream.
       let batch = next.value;
-      for (const [i, chunk] of batch.entries()) {
-        tapEvents(draft, chunk.events);
-        const error = chunk.events.find((e) => e.type === "error");
-        if (error?.type === "error") {
-          failure = error.error;
+      for (let i = 0; i < batch.length; i++) {
+        const events = (batch[i] as StreamChunk).events;
+        tapEvents(draft, events);
+        const error = firstError(events);
+        if (error) {
+          failure = error;
           batch = batch.slice(0, i);
           break;
         }
       }
-      await write(batch);
+      const draining = write(batch);
+      if (draining) await draining;
       if (failure) break;
     }
     if (!failure && draft.finishReason === null && !signal.aborted) {
@@ -94,6 +99,11 @@ export async function serveStream(options: ServeStreamOptions): Promise<ReceiptS
   res.end(end);
   draft.finish("ok", 200);
   return "ok";
+}
+
+function firstError(events: readonly StreamEvent[]): GatewayError | null {
+  for (const e of events) if (e.type === "error") return e.error;
+  return null;
 }
 
 function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
