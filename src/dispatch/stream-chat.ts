@@ -34,11 +34,11 @@ export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signa
     const iterator = iterable[Symbol.asyncIterator]();
     // Time to first token counts from the attempt's start to its first content, not only to
     // the response headers: a stream that opens and then says nothing moves on as well.
-    const firstTokenBy = startedMs + timeouts.ttftMs;
+    const deadline = firstTokenDeadline(startedMs + timeouts.ttftMs - runtime.monotonicMs(), target, timeouts.ttftMs);
     try {
       const head: StreamBatch[] = [];
       for (let committed = false; !committed; ) {
-        const next = await nextBefore(iterator, firstTokenBy - runtime.monotonicMs(), target, timeouts.ttftMs);
+        const next = await deadline.race(iterator.next());
         if (next.done) break;
         for (const chunk of next.value) {
           const failure = chunk.events.find((e) => e.type === "error");
@@ -56,6 +56,8 @@ export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signa
       void iterator.return?.();
       // The upstream had answered 200 before the stream failed; the attempt says so.
       throw err instanceof GatewayError && err.upstreamStatus === undefined ? withUpstreamStatus(err, 200) : err;
+    } finally {
+      deadline.clear();
     }
   });
 }
@@ -136,17 +138,30 @@ export function committedFromResult(outcome: { result: ChatResult; target: Targe
   return { target: outcome.target, head, rest: empty, attemptStartedMs: nowMs };
 }
 
-/** The iterator's next batch, or a timeout error once `withinMs` has passed. */
-function nextBefore(iterator: AsyncIterator<StreamBatch>, withinMs: number, target: Target, ttftMs: number): Promise<IteratorResult<StreamBatch>> {
+/**
+ * The time-to-first-token limit of one attempt: one timer for all the reads before the first
+ * content. `race` answers with the read, or rejects with a timeout once `withinMs` has passed.
+ */
+function firstTokenDeadline(withinMs: number, target: Target, ttftMs: number): { race<T>(read: Promise<T>): Promise<T>; clear(): void } {
   const timeout = (): GatewayError =>
     new GatewayError("timeout", `provider ${target.provider} sent no first token within ${ttftMs} ms (resilience.timeout.ttft_ms)`, { provider: target.provider });
-  if (withinMs <= 0) return Promise.reject(timeout());
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeout()), withinMs);
-  });
-  const next = iterator.next();
-  // The losing read settles after the iterator is released; it must not surface as unhandled.
-  next.catch(() => undefined);
-  return Promise.race([next, expired]).finally(() => clearTimeout(timer));
+  const expired =
+    withinMs <= 0
+      ? Promise.reject(timeout())
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(timeout()), withinMs);
+        });
+  // Expiring between two reads is not an unhandled rejection: the next race reports it.
+  expired.catch(() => undefined);
+  return {
+    race(read) {
+      // The losing read settles after the iterator is released; it must not surface as unhandled.
+      read.catch(() => undefined);
+      return Promise.race([read, expired]);
+    },
+    clear() {
+      clearTimeout(timer);
+    },
+  };
 }
