@@ -51,3 +51,9 @@ export function isContentEvent(event: StreamEvent): boolean {
     }
   }
 }
+
+/** The error a stream's events carry, if any (the first). */
+export function firstError(events: readonly StreamEvent[]): GatewayError | null {
+  for (const e of events) if (e.type === "error") return e.error;
+  return null;
+}

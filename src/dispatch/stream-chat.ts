@@ -1,7 +1,7 @@
 import { GatewayError } from "../core/errors.ts";
 import type { ChatRequest } from "../core/request.ts";
 import type { ChatResult } from "../core/result.ts";
-import { isContentEvent, type StreamBatch, type StreamEvent } from "../core/stream-event.ts";
+import { firstError, isContentEvent, type StreamBatch, type StreamEvent } from "../core/stream-event.ts";
 import type { Target } from "../router/plan.ts";
 import { adapterFor, requestFor } from "./call-target.ts";
 import type { ReceiptDraft } from "./receipt-draft.ts";
@@ -41,8 +41,8 @@ export function startChatStream(draft: ReceiptDraft, request: ChatRequest, signa
         const next = await deadline.race(iterator.next());
         if (next.done) break;
         for (const chunk of next.value) {
-          const failure = chunk.events.find((e) => e.type === "error");
-          if (failure?.type === "error") throw failure.error;
+          const failure = firstError(chunk.events);
+          if (failure) throw failure;
           tapEvents(draft, chunk.events);
           if (!committed && chunk.events.some(isContentEvent)) {
             draft.ttftMs = draft.elapsedMs();

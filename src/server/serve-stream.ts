@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { GatewayError, toGatewayError } from "../core/errors.ts";
-import type { StreamBatch, StreamChunk, StreamEvent } from "../core/stream-event.ts";
+import { firstError, type StreamBatch, type StreamChunk } from "../core/stream-event.ts";
 import type { StreamResultCollector } from "../dispatch/collect-stream-result.ts";
 import type { ReceiptDraft } from "../dispatch/receipt-draft.ts";
 import { recordStreamAttempt, tapEvents, type CommittedStream } from "../dispatch/stream-chat.ts";
@@ -99,11 +99,6 @@ export async function serveStream(options: ServeStreamOptions): Promise<ReceiptS
   res.end(end);
   draft.finish("ok", 200);
   return "ok";
-}
-
-function firstError(events: readonly StreamEvent[]): GatewayError | null {
-  for (const e of events) if (e.type === "error") return e.error;
-  return null;
 }
 
 function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../core/errors.ts";
-import type { StreamBatch } from "../../core/stream-event.ts";
+import { firstError, type StreamBatch } from "../../core/stream-event.ts";
 import { endOpenAIStream, initialOpenAIStreamState, stepOpenAIStream } from "./openai-stream-step.ts";
 import type { PlainDeltaMemo } from "./plain-content-delta.ts";
 import { readSseStream } from "../shared/read-sse-stream.ts";
@@ -32,7 +32,7 @@ export function readOpenAIStream(source: OpenAIStreamSource): AsyncGenerator<Str
     step: (state, message) => {
       const step = stepOpenAIStream(state, message, memo);
       // Each chunk keeps its raw JSON, so that an OpenAI client can be answered verbatim; `[DONE]` yields none.
-      if (step.events.some((e) => e.type === "error")) return { state: step.state, chunks: [{ events: step.events }] };
+      if (firstError(step.events)) return { state: step.state, chunks: [{ events: step.events }] };
       return { state: step.state, chunks: step.state.done ? [] : [{ events: step.events, openaiData: message.data }] };
     },
     end: endOpenAIStream,

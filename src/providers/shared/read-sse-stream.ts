@@ -1,6 +1,6 @@
 import { createSseReader, type SseEvent } from "./sse-reader.ts";
 import { GatewayError } from "../../core/errors.ts";
-import type { StreamBatch, StreamChunk, StreamEvent } from "../../core/stream-event.ts";
+import { firstError, type StreamBatch, type StreamChunk, type StreamEvent } from "../../core/stream-event.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
 
 /** A timer to arm while waiting on the upstream. */
@@ -69,7 +69,7 @@ export async function* readSseStream<S extends { readonly done: boolean }>(sourc
         state = step.state;
         for (const chunk of step.chunks) {
           batch.push(chunk);
-          if (chunk.events.some((e) => e.type === "error")) failed = true;
+          if (firstError(chunk.events)) failed = true;
         }
         if (state.done) break;
       }
