@@ -140,7 +140,7 @@ class SqliteStore implements SqliteReceiptStore {
 
   async insertMany(receipts: readonly Receipt[]): Promise<void> {
     this.assertOpen();
-    this.inTransaction(receipts, (r) => this.insert.run(...receiptRow(r)));
+    await this.insertRows(receipts.map(receiptRow));
   }
 
   async insertRows(rows: readonly (readonly SQLInputValue[])[]): Promise<void> {
