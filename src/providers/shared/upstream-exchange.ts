@@ -67,22 +67,16 @@ export function exchangeWhole(dispatcher: Dispatcher, options: ExchangeOptions):
 export function exchangeStream(dispatcher: Dispatcher, options: ExchangeOptions): Promise<UpstreamStream> {
   return new Promise((resolve, reject) => {
     let body: BodyQueue | null = null;
-    let abort: (() => void) | null = null;
     dispatch(dispatcher, options, {
-      controller(c) {
-        abort = () => {
-          if (!c.aborted) c.abort(new Error("the gateway stopped reading the answer"));
-        };
-      },
       start(statusCode, headers, c) {
-        body = new BodyQueue(c);
-        const queue = body;
+        const queue = new BodyQueue(c);
+        body = queue;
         resolve({
           statusCode,
           headers,
           body: queue,
           abort: () => {
-            if (!queue.ended) abort?.();
+            if (!queue.ended && !c.aborted) c.abort(new Error("the gateway stopped reading the answer"));
           },
         });
       },
@@ -101,7 +95,6 @@ export function exchangeStream(dispatcher: Dispatcher, options: ExchangeOptions)
 }
 
 interface ExchangeHandler {
-  controller?(controller: Dispatcher.DispatchController): void;
   start(statusCode: number, headers: ResponseHeaders, controller: Dispatcher.DispatchController): void;
   data(chunk: Buffer): void;
   end(): void;
@@ -151,7 +144,6 @@ function dispatch(dispatcher: Dispatcher, options: ExchangeOptions, handler: Exc
             return;
           }
           controller = c;
-          handler.controller?.(c);
         },
         onResponseStart(c, statusCode, headers) {
           // 1xx informational answers come before the real one.
