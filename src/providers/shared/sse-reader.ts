@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 
 /** What the reader hands on per event: the fields the adapters read. */
 export type SseEvent = Pick<EventSourceMessage, "event" | "data">;
@@ -16,12 +16,14 @@ export interface SseReader {
  * ever starts at an event boundary, so the two read the same stream the same way.
  */
 export function createSseReader(onEvent: (event: SseEvent) => void): SseReader {
-  const parser = createParser({ onEvent });
+  // Made on first need: most streams never need it.
+  let parser: EventSourceParser | null = null;
   /** The stream uses CR line ends: everything goes to the parser. */
   let parserOnly = false;
   /** The last two characters of the stream so far: "\n\n" at an event boundary (and at the start). */
   let lastTwo = "\n\n";
   const toParser = (text: string): void => {
+    parser ??= createParser({ onEvent });
     parser.feed(text);
     if (text.includes("\r")) parserOnly = true;
     lastTwo = text.length >= 2 ? text.slice(-2) : (lastTwo + text).slice(-2);
