@@ -12,6 +12,7 @@ import type { Config, ProviderConfig } from "./config/schema.ts";
 import { resolvePrice, type ResolvedPrice } from "./cost/resolve-price.ts";
 import { startHealthProbe, type HealthProbe } from "./dispatch/health-probe.ts";
 import { GatewayMetrics } from "./dispatch/metrics.ts";
+import { KeyTree } from "./core/key-tree.ts";
 import { createMemoryResponseStores } from "./dispatch/response-stores.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
@@ -116,21 +117,20 @@ const MAX_REMEMBERED_PRICES = 10_000;
 
 /** Resolves every configured model's price once, so no request looks one up. */
 export function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
-  const prices = new Map<string, ResolvedPrice | null>();
-  const key = (modelId: string, provider: string, upstream: string): string => `${modelId}\u0000${provider}\u0000${upstream}`;
+  // `<provider>/<model>` targets are resolved on first use, then remembered — a bounded number
+  // of them, since clients choose these names.
+  const prices = new KeyTree<ResolvedPrice | null>(3, MAX_REMEMBERED_PRICES);
   for (const [id, m] of Object.entries(config.models)) {
     for (const d of deploymentsOf(id, m)) {
-      prices.set(key(id, d.provider, d.upstream), resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
+      prices.set([id, d.provider, d.upstream], resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
     }
   }
   return (target) => {
-    const k = key(target.modelId, target.provider, target.upstreamModel);
-    let price = prices.get(k);
+    const keys = [target.modelId, target.provider, target.upstreamModel];
+    let price = prices.get(keys);
     if (price === undefined) {
-      // `<provider>/<model>` targets: resolved on first use, then remembered — a bounded number
-      // of them, since clients choose these names.
       price = resolvePrice({ modelId: target.modelId, upstreamModel: target.upstreamModel });
-      if (prices.size < MAX_REMEMBERED_PRICES) prices.set(k, price);
+      prices.set(keys, price);
     }
     return price;
   };

@@ -4,6 +4,7 @@ import { contextWindowOf } from "../cost/context-window-of.ts";
 import { estimateRequest, type RequestEstimate } from "../cost/estimate-request.ts";
 import type { ResolvedPrice } from "../cost/resolve-price.ts";
 import type { Target } from "../router/plan.ts";
+import { KeyTree } from "../core/key-tree.ts";
 
 export type Estimator = (request: ChatRequest, target: Target, caps?: { tokens?: number | undefined; costMicroUsd?: number | undefined }) => RequestEstimate;
 
@@ -19,14 +20,14 @@ export interface Estimation {
  * target and remembered.
  */
 export function createEstimator(config: Config, priceOf: (t: Target) => ResolvedPrice | null): Estimation {
-  const windows = new Map<string, number | null>();
+  const windows = new KeyTree<number | null>(2, 10_000);
   const windowOf = (target: Target): number | null => {
-    const key = `${target.modelId}\u0000${target.upstreamModel}`;
-    let w = windows.get(key);
+    const keys = [target.modelId, target.upstreamModel];
+    let w = windows.get(keys);
     if (w === undefined) {
       const model = Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId] : undefined;
       w = contextWindowOf(target.modelId, target.upstreamModel, model?.context_window)?.tokens ?? null;
-      if (windows.size < 10_000) windows.set(key, w);
+      windows.set(keys, w);
     }
     return w;
   };

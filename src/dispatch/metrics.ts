@@ -4,6 +4,7 @@ import type { Receipt } from "../ledger/receipt.ts";
 import type { BreakerStatus } from "../router/circuit-breaker.ts";
 import type { DeploymentHealth } from "../state/deployment-health.ts";
 import type { ReceiptSink } from "./runtime.ts";
+import { KeyTree } from "../core/key-tree.ts";
 
 /** The breaker gauge's values. */
 export const BREAKER_STATE_VALUE: Readonly<Record<BreakerStatus, number>> = { closed: 0, half_open: 1, open: 2 };
@@ -11,29 +12,44 @@ export const BREAKER_STATE_VALUE: Readonly<Record<BreakerStatus, number>> = { cl
 /** Distinct `<provider>/<model>` names clients may add as label values before the rest show as `other`. */
 const MAX_UNCONFIGURED_MODELS = 100;
 
+/** The labels of a series, from the label names and the values in the same order. */
+function labelsOf<L extends string>(names: readonly L[], values: readonly string[]): Record<L, string> {
+  const labels = {} as Record<L, string>;
+  names.forEach((name, i) => {
+    labels[name] = values[i] ?? "";
+  });
+  return labels;
+}
+
 /**
- * Counter increments summed per label set in a plain map, and handed to prom-client only when
- * scraped: a map lookup per request instead of prom-client's label validation and hashing.
+ * Counter increments summed per label set in plain nested maps, and handed to prom-client only
+ * when scraped: map lookups per request instead of prom-client's label validation and hashing.
  */
 class Tally<L extends string> {
-  private readonly totals = new Map<string, { labels: Record<L, string>; n: number }>();
+  private readonly names: readonly L[];
+  private readonly totals: KeyTree<{ n: number }>;
 
-  /** `key` must identify `labels` (their values joined). */
-  add(key: string, labels: () => Record<L, string>, n: number): void {
-    const t = this.totals.get(key);
+  constructor(names: readonly L[]) {
+    this.names = names;
+    this.totals = new KeyTree(names.length);
+  }
+
+  /** `values`: one per label name, in the order the names were given. */
+  add(values: readonly string[], n: number): void {
+    const t = this.totals.get(values);
     if (t) t.n += n;
-    else this.totals.set(key, { labels: labels(), n });
+    else this.totals.set(values, { n });
   }
 
   /** For the counter's `collect`: its values become the tally's. */
   collectInto(counter: Counter<L>): void {
     counter.reset();
-    for (const t of this.totals.values()) counter.inc(t.labels, t.n);
+    for (const [values, t] of this.totals.entries()) counter.inc(labelsOf(this.names, values), t.n);
   }
 }
 
 /**
- * A histogram kept in plain maps: per request a map lookup and a bucket search instead of
+ * A histogram kept in plain nested maps: per request map lookups and a bucket search instead of
  * prom-client's label checks and hashing. The registry reads it through the same `get()`
  * contract as prom-client's own histograms (cumulative `_bucket` series up to `+Inf`, `_sum`,
  * `_count`).
@@ -41,24 +57,27 @@ class Tally<L extends string> {
 class TallyHistogram<L extends string> {
   readonly type = "histogram";
   readonly aggregator = "sum";
-  private readonly series = new Map<string, { labels: Record<L, string>; counts: number[]; sum: number; count: number }>();
+  private readonly series: KeyTree<{ counts: number[]; sum: number; count: number }>;
 
   readonly name: string;
   readonly help: string;
+  private readonly names: readonly L[];
   private readonly buckets: readonly number[];
 
-  constructor(name: string, help: string, buckets: readonly number[]) {
-    this.name = name;
-    this.help = help;
-    this.buckets = buckets;
+  constructor(options: { name: string; help: string; labelNames: readonly L[]; buckets: readonly number[] }) {
+    this.name = options.name;
+    this.help = options.help;
+    this.names = options.labelNames;
+    this.buckets = options.buckets;
+    this.series = new KeyTree(options.labelNames.length);
   }
 
-  /** `key` must identify `labels` (their values joined). */
-  observe(key: string, labels: () => Record<L, string>, value: number): void {
-    let s = this.series.get(key);
+  /** `values`: one per label name, in the order the names were given. */
+  observe(values: readonly string[], value: number): void {
+    let s = this.series.get(values);
     if (!s) {
-      s = { labels: labels(), counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
-      this.series.set(key, s);
+      s = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
+      this.series.set(values, s);
     }
     for (let i = 0; i < this.buckets.length; i++) {
       if (value <= (this.buckets[i] ?? 0)) {
@@ -72,15 +91,16 @@ class TallyHistogram<L extends string> {
 
   async get(): Promise<{ name: string; help: string; type: "histogram"; aggregator: "sum"; values: { labels: Record<string, string | number>; value: number; metricName: string }[] }> {
     const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
-    for (const s of this.series.values()) {
+    for (const [labelValues, s] of this.series.entries()) {
+      const labels = labelsOf(this.names, labelValues);
       let cumulative = 0;
       this.buckets.forEach((bound, i) => {
         cumulative += s.counts[i] ?? 0;
-        values.push({ labels: { le: bound, ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({ labels: { le: bound, ...labels }, value: cumulative, metricName: `${this.name}_bucket` });
       });
-      values.push({ labels: { le: "+Inf", ...s.labels }, value: s.count, metricName: `${this.name}_bucket` });
-      values.push({ labels: { ...s.labels }, value: s.sum, metricName: `${this.name}_sum` });
-      values.push({ labels: { ...s.labels }, value: s.count, metricName: `${this.name}_count` });
+      values.push({ labels: { le: "+Inf", ...labels }, value: s.count, metricName: `${this.name}_bucket` });
+      values.push({ labels: { ...labels }, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: { ...labels }, value: s.count, metricName: `${this.name}_count` });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
@@ -112,17 +132,17 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly knownModels: Set<string>;
   private readonly otherModels = new Set<string>();
-  private readonly requests = new Tally<"endpoint" | "route" | "model" | "provider" | "status">();
+  private readonly requests = new Tally(["endpoint", "route", "model", "provider", "status"] as const);
   private readonly duration: TallyHistogram<"endpoint" | "route" | "model" | "status">;
   private readonly ttft: TallyHistogram<"route" | "model">;
-  private readonly attempts = new Tally<"provider" | "model" | "error_kind">();
+  private readonly attempts = new Tally(["provider", "model", "error_kind"] as const);
   private readonly retries: Counter<"route">;
   private readonly fallbacks: Counter<"route">;
   private readonly escalations: Counter<"route">;
   private readonly validationFailures: Counter<"route">;
   private readonly cacheHits: Counter<"route" | "model">;
-  private readonly tokens = new Tally<"provider" | "model" | "type">();
-  private readonly cost = new Tally<"route" | "model" | "provider">();
+  private readonly tokens = new Tally(["provider", "model", "type"] as const);
+  private readonly cost = new Tally(["route", "model", "provider"] as const);
   private readonly transitions: Counter<"deployment" | "from" | "to">;
   private readonly probes: Counter<"provider" | "result">;
 
@@ -137,8 +157,18 @@ export class GatewayMetrics {
         tally.collectInto(this);
       };
     new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: ["endpoint", "route", "model", "provider", "status"], registers, collect: tallied(this.requests) });
-    this.duration = new TallyHistogram<"endpoint" | "route" | "model" | "status">("switchyard_request_duration_seconds", "Whole-request latency as the client saw it, retries and fallbacks included.", [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160]).registerIn(this.registry);
-    this.ttft = new TallyHistogram<"route" | "model">("switchyard_time_to_first_token_seconds", "Time from the request's arrival to the first content byte.", [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32]).registerIn(this.registry);
+    this.duration = new TallyHistogram({
+      name: "switchyard_request_duration_seconds",
+      help: "Whole-request latency as the client saw it, retries and fallbacks included.",
+      labelNames: ["endpoint", "route", "model", "status"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160],
+    }).registerIn(this.registry);
+    this.ttft = new TallyHistogram({
+      name: "switchyard_time_to_first_token_seconds",
+      help: "Time from the request's arrival to the first content byte.",
+      labelNames: ["route", "model"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
+    }).registerIn(this.registry);
     new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: ["provider", "model", "error_kind"], registers, collect: tallied(this.attempts) });
     this.retries = new Counter({ name: "switchyard_retries_total", help: "Attempts repeated on the same target.", labelNames: ["route"], registers });
     this.fallbacks = new Counter({ name: "switchyard_fallbacks_total", help: "Moves down a fallback chain to another target.", labelNames: ["route"], registers });
@@ -199,15 +229,10 @@ export class GatewayMetrics {
     const model = this.modelLabel(r.model);
     const provider = r.provider ?? "";
     const { endpoint, status } = r;
-    this.requests.add(`${endpoint}\u0000${route}\u0000${model}\u0000${provider}\u0000${status}`, () => ({ endpoint, route, model, provider, status }), 1);
-    const series = `${route}\u0000${model}`;
-    this.duration.observe(`${endpoint}\u0000${series}\u0000${status}`, () => ({ endpoint, route, model, status }), r.latencyMs / 1000);
-    if (r.ttftMs !== null) this.ttft.observe(series, () => ({ route, model }), r.ttftMs / 1000);
-    for (const a of r.attempts) {
-      const attemptModel = this.modelLabel(a.model);
-      const errorKind = a.errorKind ?? "none";
-      this.attempts.add(`${a.provider}\u0000${attemptModel}\u0000${errorKind}`, () => ({ provider: a.provider, model: attemptModel, error_kind: errorKind }), 1);
-    }
+    this.requests.add([endpoint, route, model, provider, status], 1);
+    this.duration.observe([endpoint, route, model, status], r.latencyMs / 1000);
+    if (r.ttftMs !== null) this.ttft.observe([route, model], r.ttftMs / 1000);
+    for (const a of r.attempts) this.attempts.add([a.provider, this.modelLabel(a.model), a.errorKind ?? "none"], 1);
     if (r.retries > 0) this.retries.inc({ route }, r.retries);
     if (r.fallbacks > 0) this.fallbacks.inc({ route }, r.fallbacks);
     if (r.escalations > 0) this.escalations.inc({ route }, r.escalations);
@@ -219,7 +244,7 @@ export class GatewayMetrics {
       this.countTokens(provider, model, "output", r.outputTokens);
       this.countTokens(provider, model, "reasoning", r.reasoningTokens);
     }
-    if (r.costMicroUsd !== null && r.costMicroUsd > 0) this.cost.add(`${route}\u0000${model}\u0000${provider}`, () => ({ route, model, provider }), r.costMicroUsd / 1e6);
+    if (r.costMicroUsd !== null && r.costMicroUsd > 0) this.cost.add([route, model, provider], r.costMicroUsd / 1e6);
   }
 
   /** One active health probe's result. */
@@ -233,7 +258,7 @@ export class GatewayMetrics {
   }
 
   private countTokens(provider: string, model: string, type: string, n: number | null): void {
-    if (n !== null && n > 0) this.tokens.add(`${provider}\u0000${model}\u0000${type}`, () => ({ provider, model, type }), n);
+    if (n !== null && n > 0) this.tokens.add([provider, model, type], n);
   }
 
   /**

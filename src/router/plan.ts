@@ -1,5 +1,6 @@
 import type { BalanceStrategy } from "../config/schema.ts";
 import type { Classification } from "./classify/types.ts";
+import { KeyTree } from "../core/key-tree.ts";
 
 /** One model a request may be sent to. */
 export interface Target {
@@ -18,8 +19,21 @@ export interface Target {
 
 /** A deployment's identity for breakers and latency windows: `<provider>/<upstream model>`. */
 export function deploymentKey(target: Target): string {
-  return `${target.provider}/${target.upstreamModel}`;
+  const parts = [target.provider, target.upstreamModel];
+  let key = deploymentKeys.get(parts);
+  if (key === undefined) {
+    key = `${target.provider}/${target.upstreamModel}`;
+    deploymentKeys.set(parts, key);
+  }
+  return key;
 }
+
+/**
+ * The keys made so far, so that a request looks its deployment up with the same string each time
+ * (its hash computed once) instead of joining and hashing a new one. Bounded: clients choose
+ * `<provider>/<model>` names.
+ */
+const deploymentKeys = new KeyTree<string>(2, 10_000);
 
 /** What the router decided for a request: where it may go, in order, and why. */
 export interface Plan {
