@@ -19,3 +19,16 @@ test("ids sort by time, also within one millisecond, and do not repeat", () => {
   assert.equal(new Set(ids).size, ids.length);
   for (const id of ids) assert.match(id, UUID_V7);
 });
+
+test("past 4096 ids in one millisecond the ids borrow the next one and still sort", () => {
+  const at = Date.UTC(2026, 10, 24, 10);
+  const ids = Array.from({ length: 4200 }, () => newRequestId(at));
+  assert.deepEqual([...ids].sort(), ids);
+  assert.equal(new Set(ids).size, ids.length);
+  const msOf = (id: string): number => Number.parseInt(id.replaceAll("-", "").slice(0, 12), 16);
+  assert.equal(msOf(ids[0] ?? ""), at);
+  assert.equal(msOf(ids.at(-1) ?? ""), at + 1);
+  // A clock that steps back does not take the ids back with it.
+  const later = newRequestId(at - 5000);
+  assert.ok(later > (ids.at(-1) ?? ""), `${later} sorts after ${ids.at(-1)}`);
+});
