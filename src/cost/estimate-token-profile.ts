@@ -1,4 +1,5 @@
 import type { ProviderConfig } from "../config/schema.ts";
+import { KeyTree } from "../core/key-tree.ts";
 
 /** `providers.<name>.type` from the config. */
 export type ProviderType = ProviderConfig["type"];
@@ -130,6 +131,19 @@ const CLAUDE_MODEL = /claude-([a-z]+)-(\d+)(?:[-.](\d{1,2}))?(?=$|[-@:.])/;
  * model stays one behind a proxy), then by the provider's type.
  */
 export function tokenProfileOf(providerType: ProviderType, model: string): TokenProfile {
+  const keys = [providerType, model];
+  let profile = profiles.get(keys);
+  if (profile === undefined) {
+    profile = profileOf(providerType, model);
+    profiles.set(keys, profile);
+  }
+  return profile;
+}
+
+/** Profiles by provider type and model, worked out once each (bounded: clients choose model names). */
+const profiles = new KeyTree<TokenProfile>(2, 10_000);
+
+function profileOf(providerType: ProviderType, model: string): TokenProfile {
   const id = model.toLowerCase();
   if (providerType === "simulated") return SIMULATED;
   if (OPENAI_MODEL.test(id)) return OPENAI;
