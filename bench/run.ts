@@ -41,10 +41,10 @@ import { BENCH_AUTO_MODEL, BENCH_BUDGETED_ROUTE, BENCH_FALLBACK, BENCH_FALLBACK_
  * compared with the direct-model gateway path (see TARGET_LABELS in bench-report.ts for what
  * each target is).
  * Env BENCH_SECONDS (measured seconds per target under load, default 4), BENCH_ROUNDS (default 2),
- * BENCH_CONNECTIONS (default 32), BENCH_TTFT_REQUESTS (default 200). With the defaults a run takes
- * about 105 s: the admission micro-benchmark (~2 s), 7 targets × 2 cases under load (1 s warm-up,
- * then 2 rounds of 2 s), 6 × 2 at one connection (2 rounds of 1 s), the TTFT probe and the
- * receipts checks.
+ * BENCH_CONNECTIONS (default 32), BENCH_WARMUP_SECONDS (default 3), BENCH_TTFT_REQUESTS (default
+ * 200). With the defaults a run takes about 135 s: the admission micro-benchmark (~2 s), 7 targets
+ * × 2 cases under load (3 s warm-up, then 2 rounds of 2 s), 6 × 2 at one connection (2 rounds of
+ * 1 s), the TTFT probe and the receipts checks.
  * Exits 1 when a child fails to start or the figures include failures (errors, non-2xx, failed
  * sanity checks or probe requests, missing receipts).
  */
@@ -59,11 +59,15 @@ function positiveNumberFromEnv(name: string, fallback: number): number {
 
 const asJson = process.argv.includes("--json");
 /**
- * Warm-up before each target's first run under the full load. The later runs have none: the code
- * is warm by then (the previous target's receipt flush, ~0.1 s of the gateway's ledger thread,
- * may overlap the next run's start). autocannon counts in whole seconds, so every duration is one.
+ * Warm-up before each target's first run under the full load, the same for every target. V8
+ * compiles a process's hot code on background threads for several seconds after load starts (on
+ * 2 cores the gateway's compiler threads stay busy ~5 s, and its throughput climbs meanwhile), so a
+ * 1 s warm-up measured the gateway half-compiled; 3 s measures what a running gateway does. The
+ * later runs have none: the code is warm by then (the previous target's receipt flush, ~0.1 s of
+ * the gateway's ledger thread, may overlap the next run's start). autocannon counts in whole
+ * seconds, so every duration is one.
  */
-const warmupSeconds = 1;
+const warmupSeconds = Math.round(positiveNumberFromEnv("BENCH_WARMUP_SECONDS", 3));
 // One connection at a time shows the per-request overhead without queueing; not for direct.
 const oneConnectionTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback", "gateway-budgeted"];
 const ttftTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated"];
