@@ -124,14 +124,14 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
     if (hit) answerFromCache(draft, hit);
     else runtime.health.noteRequest();
     /** Runs upstream; when every target fails, a `cache.fallback` route answers from the cache. */
-    const orFromCache = async <T>(run: () => Promise<T>, fromCache: (cached: CachedAnswer) => T): Promise<T> => {
-      try {
-        return await run();
-      } catch (err) {
-        const cached = a.cache ? await cacheFallback(a.cache.stores, a.cache.policy, draft, err, a.signal).catch(cacheUnreadable) : null;
+    const orFromCache = <T>(run: () => Promise<T>, fromCache: (cached: CachedAnswer) => T): Promise<T> => {
+      const cache = a.cache;
+      if (cache === null) return run();
+      return run().catch(async (err: unknown) => {
+        const cached = await cacheFallback(cache.stores, cache.policy, draft, err, a.signal).catch(cacheUnreadable);
         if (cached === null) throw err;
         return fromCache(cached);
-      }
+      });
     };
     const keep = (outcome: CachedAnswer): void => {
       if (a.cache && !draft.cacheHit) void storeInCache(a.cache.stores, a.cache.policy, draft, outcome).catch(storeFailed);

@@ -110,7 +110,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
       const mapped = prepare({ ...request, stream: false }, callOptions);
       return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
         const res = await upstream.send(call, { path: messagesPath, headers: headersFor("application/json", mapped.betas), body: mapped.body });
-        const { json } = await upstream.readJson(res);
+        const { json } = upstream.readJson(res);
         return mapAnthropicResponse(json, {
           provider: name,
           status: res.statusCode,
@@ -140,7 +140,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         for (let page = 0; page < MAX_MODEL_PAGES; page++) {
           const query: Record<string, string> = { limit: "1000", ...(after !== undefined && { after_id: after }) };
           const res = await upstream.send(call, { path: pathFor("models", query), headers: listHeaders });
-          const parsed = anthropicModelListSchema.safeParse((await upstream.readJson(res)).json);
+          const parsed = anthropicModelListSchema.safeParse(upstream.readJson(res).json);
           if (!parsed.success) {
             throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {
               provider: name,

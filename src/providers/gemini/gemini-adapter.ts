@@ -94,7 +94,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
       const body = mapRequest(request, callOptions);
       return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
         const res = await upstream.send(call, { path: paths.generate(request.model), headers: headers.json, body });
-        const { json } = await upstream.readJson(res);
+        const { json } = upstream.readJson(res);
         return mapGeminiResponse(json, { provider: name, status: res.statusCode, requestModel: request.model, nowSeconds: nowSeconds() });
       });
     },
@@ -104,7 +104,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
       const body = mapGeminiEmbeddingsRequest(request, { provider: name, modelPath: decodeURIComponent(modelPath(request.model)), warn });
       return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "embeddings" }, async (call) => {
         const res = await upstream.send(call, { path: paths.embed(request.model), headers: headers.json, body });
-        const { json } = await upstream.readJson(res);
+        const { json } = upstream.readJson(res);
         return mapGeminiEmbeddingsResponse(json, { provider: name, request, warn });
       });
     },
@@ -125,7 +125,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
         let pageToken: string | undefined;
         for (let page = 0; page < MAX_MODEL_PAGES; page++) {
           const res = await upstream.send(call, { path: paths.models(pageToken), headers: headers.list });
-          const { json } = await upstream.readJson(res, { errorInBody: false });
+          const { json } = upstream.readJson(res, { errorInBody: false });
           const parsed = geminiModelListSchema.safeParse(json);
           if (!parsed.success) {
             throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {

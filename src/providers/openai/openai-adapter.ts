@@ -79,7 +79,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
       return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
         const res = await upstream.send(call, { path: paths.chat, headers: headers.json, body: mapOpenAIRequest({ ...request, stream: false }, type) });
-        const { json, text } = await upstream.readJson(res);
+        const { json, text } = upstream.readJson(res);
         const result = mapOpenAIResponse(json, {
           provider: name,
           status: res.statusCode,
@@ -102,7 +102,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     async embed(request: EmbeddingRequest, callOptions: CallOptions): Promise<EmbeddingResult> {
       return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "embeddings" }, async (call) => {
         const res = await upstream.send(call, { path: paths.embeddings, headers: headers.json, body: mapOpenAIEmbeddingsRequest(request) });
-        const { json, text } = await upstream.readJson(res);
+        const { json, text } = upstream.readJson(res);
         return mapOpenAIEmbeddingsResponse(json, { provider: name, requestModel: request.model, text });
       });
     },
@@ -110,7 +110,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     async listModels({ signal }: { signal: AbortSignal }): Promise<string[]> {
       return upstream.run(signal, { ms: LIST_MODELS_TIMEOUT_MS, what: "model list" }, async (call) => {
         const res = await upstream.send(call, { path: paths.models, headers: headers.list });
-        const { json } = await upstream.readJson(res, { errorInBody: false });
+        const { json } = upstream.readJson(res, { errorInBody: false });
         const parsed = openAIModelListSchema.safeParse(json);
         if (!parsed.success) {
           throw new GatewayError("bad_response", `provider ${name} answered with JSON that is not a model list: ${firstIssue(parsed.error)}`, {

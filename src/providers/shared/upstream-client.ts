@@ -40,7 +40,7 @@ export interface UpstreamClient {
    */
   run<T>(clientSignal: AbortSignal, limit: { ms: number; what: string }, work: (call: UpstreamCall) => Promise<T>): Promise<T>;
   /** Reads a JSON answer, throwing the provider's error for a failing status or an error body. */
-  readJson(res: UpstreamAnswer, options?: { errorInBody?: boolean }): Promise<{ json: unknown; text: string }>;
+  readJson(res: UpstreamAnswer, options?: { errorInBody?: boolean }): { json: unknown; text: string };
   /**
    * Sends a streaming request and waits for its headers (within `timeoutMs`). A failing status,
    * or JSON / HTML where an event stream was expected, is thrown before anything is read.
@@ -67,7 +67,7 @@ export function createUpstreamClient(options: { provider: string; origin: string
   const send = (call: UpstreamCall, request: UpstreamRequest): Promise<UpstreamAnswer> => exchangeWhole(pool, optionsOf(call, request));
   const startCall = (clientSignal: AbortSignal): UpstreamCall => startUpstreamCall({ provider, origin, clientSignal });
 
-  const readJson: UpstreamClient["readJson"] = async (res, readOptions = {}) => {
+  const readJson: UpstreamClient["readJson"] = (res, readOptions = {}) => {
     const text = res.text;
     if (res.statusCode >= 300) throw errors.status(res.statusCode, parseLoosely(text), res.headers);
     const json = parseUpstreamJson({ provider, status: res.statusCode, contentType: headerValue(res.headers["content-type"]), text });
@@ -99,7 +99,7 @@ export function createUpstreamClient(options: { provider: string; origin: string
         res = await exchangeStream(pool, optionsOf(call, request));
         const contentType = headerValue(res.headers["content-type"]) ?? "";
         if (res.statusCode >= 300 || /json|html/i.test(contentType)) {
-          await readJson({ statusCode: res.statusCode, headers: res.headers, text: await readRest(res.body) });
+          readJson({ statusCode: res.statusCode, headers: res.headers, text: await readRest(res.body) });
           throw new GatewayError("bad_response", `provider ${provider} answered with JSON, not an event stream (status ${res.statusCode})`, {
             provider,
             upstreamStatus: res.statusCode,
