@@ -117,13 +117,12 @@ const MAX_REMEMBERED_PRICES = 10_000;
 
 /** Resolves every configured model's price once, so no request looks one up. */
 export function createPriceBook(config: Config): (target: Target) => ResolvedPrice | null {
-  // `<provider>/<model>` targets are resolved on first use, then remembered — a bounded number
-  // of them, since clients choose these names.
-  const prices = new KeyTree<ResolvedPrice | null>(3, MAX_REMEMBERED_PRICES);
-  for (const [id, m] of Object.entries(config.models)) {
-    for (const d of deploymentsOf(id, m)) {
-      prices.set([id, d.provider, d.upstream], resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
-    }
+  const configured = Object.entries(config.models).flatMap(([id, m]) => deploymentsOf(id, m).map((d) => ({ id, d })));
+  // Every configured deployment, and `<provider>/<model>` targets resolved on first use, then
+  // remembered — a bounded number of them, since clients choose these names.
+  const prices = new KeyTree<ResolvedPrice | null>(3, configured.length + MAX_REMEMBERED_PRICES);
+  for (const { id, d } of configured) {
+    prices.set([id, d.provider, d.upstream], resolvePrice({ modelId: id, upstreamModel: d.upstream, ...(d.price !== undefined && { configured: d.price }) }));
   }
   return (target) => {
     const keys = [target.modelId, target.provider, target.upstreamModel];

@@ -24,10 +24,10 @@ export class KeyTree<V> {
     this.check(keys);
     let node: Map<string, unknown> | undefined = this.root;
     for (let i = 0; i < this.depth - 1; i++) {
-      node = node.get(this.keyAt(keys, i)) as Map<string, unknown> | undefined;
+      node = node.get(keys[i] as string) as Map<string, unknown> | undefined;
       if (node === undefined) return undefined;
     }
-    return node.get(this.keyAt(keys, this.depth - 1)) as V | undefined;
+    return node.get(keys[this.depth - 1] as string) as V | undefined;
   }
 
   /** Remembers `value` under `keys`, unless the tree is full and `keys` is new. */
@@ -35,7 +35,7 @@ export class KeyTree<V> {
     this.check(keys);
     let node = this.root;
     for (let i = 0; i < this.depth - 1; i++) {
-      const key = this.keyAt(keys, i);
+      const key = keys[i] as string;
       let next = node.get(key) as Map<string, unknown> | undefined;
       if (next === undefined) {
         if (this.count >= this.maxSize) return;
@@ -44,7 +44,7 @@ export class KeyTree<V> {
       }
       node = next;
     }
-    const last = this.keyAt(keys, this.depth - 1);
+    const last = keys[this.depth - 1] as string;
     if (!node.has(last)) {
       if (this.count >= this.maxSize) return;
       this.count++;
@@ -71,9 +71,5 @@ export class KeyTree<V> {
 
   private check(keys: readonly string[]): void {
     if (keys.length !== this.depth) throw new Error(`KeyTree needs ${this.depth} keys, got ${keys.length}`);
-  }
-
-  private keyAt(keys: readonly string[], i: number): string {
-    return keys[i] as string;
   }
 }

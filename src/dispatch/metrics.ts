@@ -26,7 +26,8 @@ function labelsOf<L extends string>(names: readonly L[], values: readonly string
  * when scraped: map lookups per request instead of prom-client's label validation and hashing.
  */
 class Tally<L extends string> {
-  private readonly names: readonly L[];
+  /** The counter's label names, in the order `add` takes their values. */
+  readonly names: readonly L[];
   private readonly totals: KeyTree<{ n: number }>;
 
   constructor(names: readonly L[]) {
@@ -156,7 +157,7 @@ export class GatewayMetrics {
       function collect(this: Counter<L>): void {
         tally.collectInto(this);
       };
-    new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: ["endpoint", "route", "model", "provider", "status"], registers, collect: tallied(this.requests) });
+    new Counter({ name: "switchyard_requests_total", help: "Finished requests, by the route and the model and provider that answered (or were last tried).", labelNames: this.requests.names, registers, collect: tallied(this.requests) });
     this.duration = new TallyHistogram({
       name: "switchyard_request_duration_seconds",
       help: "Whole-request latency as the client saw it, retries and fallbacks included.",
@@ -169,14 +170,14 @@ export class GatewayMetrics {
       labelNames: ["route", "model"] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
     }).registerIn(this.registry);
-    new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: ["provider", "model", "error_kind"], registers, collect: tallied(this.attempts) });
+    new Counter({ name: "switchyard_upstream_attempts_total", help: "Upstream calls, by provider, model and error kind (`none` for an answer).", labelNames: this.attempts.names, registers, collect: tallied(this.attempts) });
     this.retries = new Counter({ name: "switchyard_retries_total", help: "Attempts repeated on the same target.", labelNames: ["route"], registers });
     this.fallbacks = new Counter({ name: "switchyard_fallbacks_total", help: "Moves down a fallback chain to another target.", labelNames: ["route"], registers });
     this.escalations = new Counter({ name: "switchyard_escalations_total", help: "Answers that failed validation and were sent on to the route's escalate_to.", labelNames: ["route"], registers });
     this.validationFailures = new Counter({ name: "switchyard_validation_failures_total", help: "Answers that failed the route's validate checks.", labelNames: ["route"], registers });
     this.cacheHits = new Counter({ name: "switchyard_cache_hits_total", help: "Requests answered from the response cache.", labelNames: ["route", "model"], registers });
-    new Counter({ name: "switchyard_tokens_total", help: "Tokens the upstreams reported, by type (input, cached_input, output, reasoning).", labelNames: ["provider", "model", "type"], registers, collect: tallied(this.tokens) });
-    new Counter({ name: "switchyard_cost_usd_total", help: "Cost of what the upstreams reported using, in USD, where the price is known.", labelNames: ["route", "model", "provider"], registers, collect: tallied(this.cost) });
+    new Counter({ name: "switchyard_tokens_total", help: "Tokens the upstreams reported, by type (input, cached_input, output, reasoning).", labelNames: this.tokens.names, registers, collect: tallied(this.tokens) });
+    new Counter({ name: "switchyard_cost_usd_total", help: "Cost of what the upstreams reported using, in USD, where the price is known.", labelNames: this.cost.names, registers, collect: tallied(this.cost) });
     this.transitions = new Counter({ name: "switchyard_circuit_breaker_transitions_total", help: "Circuit breaker transitions per deployment.", labelNames: ["deployment", "from", "to"], registers });
     this.probes = new Counter({ name: "switchyard_health_probes_total", help: "Active health probes per provider, by result (`ok` or the error kind).", labelNames: ["provider", "result"], registers });
 
