@@ -8,12 +8,7 @@ export const RECEIPT_COLUMNS = [
   "latency_ms", "simulated", "receipt", "ttft_ms", "retries", "fallbacks", "escalations", "estimated_cost_micro_usd",
 ] as const;
 
-/**
- * A receipt as the values of its row: the whole receipt as JSON (the truth) and the columns
- * filtered, sorted and summed on. Only strings, numbers and null, so that the row crosses to the
- * ledger thread cheaply (posting the receipt object would clone it field by field, several times
- * the CPU).
- */
+/** A receipt as the values of its row: the whole receipt as JSON (the truth) and the columns filtered, sorted and summed on. */
 export function receiptRow(r: Receipt): SQLInputValue[] {
   return [
     r.requestId, r.createdAt, r.taskId, r.keyId, r.route, r.lane, r.rollout, r.arm, r.model, r.provider,

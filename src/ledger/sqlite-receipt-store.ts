@@ -98,17 +98,11 @@ function decodeFeedback(row: Record<string, SQLInputValue>): Feedback {
   };
 }
 
-/** The SQLite ledger also takes receipts as ready rows (`receiptRow`): what the ledger thread receives. */
-export interface SqliteReceiptStore extends ReceiptStore {
-  /** Inserts rows made by `receiptRow`, in one transaction. */
-  insertRows(rows: readonly (readonly SQLInputValue[])[]): Promise<void>;
-}
-
 /**
  * Opens (creating it and its folder if needed) a SQLite receipt ledger. `path` may be
  * `:memory:`. WAL lets the CLI read while the gateway writes.
  */
-export function openSqliteReceiptStore(path: string): SqliteReceiptStore {
+export function openSqliteReceiptStore(path: string): ReceiptStore {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   // A short busy timeout: a write waiting on another process's lock blocks the event loop, and
   // a failed write is retried by the ReceiptWriter anyway.
@@ -123,7 +117,7 @@ export function openSqliteReceiptStore(path: string): SqliteReceiptStore {
   return new SqliteStore(db);
 }
 
-class SqliteStore implements SqliteReceiptStore {
+class SqliteStore implements ReceiptStore {
   private readonly db: DatabaseSync;
   private readonly insert: StatementSync;
   private readonly insertOneFeedback: StatementSync;
@@ -140,12 +134,7 @@ class SqliteStore implements SqliteReceiptStore {
 
   async insertMany(receipts: readonly Receipt[]): Promise<void> {
     this.assertOpen();
-    await this.insertRows(receipts.map(receiptRow));
-  }
-
-  async insertRows(rows: readonly (readonly SQLInputValue[])[]): Promise<void> {
-    this.assertOpen();
-    this.inTransaction(rows, (r) => this.insert.run(...r));
+    this.inTransaction(receipts, (r) => this.insert.run(...receiptRow(r)));
   }
 
   async insertFeedback(feedback: readonly Feedback[]): Promise<void> {

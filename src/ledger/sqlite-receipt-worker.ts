@@ -1,5 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { openSqliteReceiptStore, type SqliteReceiptStore } from "./sqlite-receipt-store.ts";
+import { unpackReceipts } from "./pack-receipt.ts";
+import type { ReceiptStore } from "./receipt-store.ts";
+import { openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
 import type { StoreReply, StoreRequest } from "./worker-receipt-store.ts";
 
 /*
@@ -9,7 +11,7 @@ import type { StoreReply, StoreRequest } from "./worker-receipt-store.ts";
 const port = parentPort;
 if (!port) throw new Error("sqlite-receipt-worker must run as a worker thread");
 
-let store: SqliteReceiptStore | null = null;
+let store: ReceiptStore | null = null;
 try {
   store = openSqliteReceiptStore((workerData as { path: string }).path);
   port.postMessage({ id: 0, ok: true, value: null } satisfies StoreReply);
@@ -24,11 +26,11 @@ if (store) {
   });
 }
 
-async function handle(s: SqliteReceiptStore, request: StoreRequest): Promise<StoreReply> {
+async function handle(s: ReceiptStore, request: StoreRequest): Promise<StoreReply> {
   try {
     switch (request.op) {
-      case "insertRows":
-        await s.insertRows(request.rows);
+      case "insertPacked":
+        await s.insertMany(unpackReceipts(request.values));
         return { id: request.id, ok: true, value: null };
       case "get":
         return { id: request.id, ok: true, value: await s.get(request.requestId) };

@@ -1,15 +1,14 @@
-import type { SQLInputValue } from "node:sqlite";
 import { Worker } from "node:worker_threads";
 import type { Feedback } from "./feedback.ts";
 import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
-import { receiptRow } from "./receipt-row.ts";
+import { packReceipt, type PackedValue } from "./pack-receipt.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 
 type StoreCall =
-  /** Receipts as rows of strings and numbers (`receiptRow`), made on this side: see receiptRow. */
-  | { op: "insertRows"; rows: readonly (readonly SQLInputValue[])[] }
+  /** Receipts packed into one flat list (`packReceipt`): see pack-receipt.ts for why. */
+  | { op: "insertPacked"; values: readonly PackedValue[] }
   | { op: "get"; requestId: string }
   | { op: "list"; query: ListReceiptsQuery }
   | { op: "insertFeedback"; feedback: readonly Feedback[] }
@@ -88,7 +87,10 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
 
   return {
     async insertMany(receipts) {
-      if (receipts.length > 0) await call({ op: "insertRows", rows: receipts.map(receiptRow) });
+      if (receipts.length === 0) return;
+      const values: PackedValue[] = [];
+      for (const r of receipts) packReceipt(r, values);
+      await call({ op: "insertPacked", values });
     },
     async get(requestId) {
       return (await call({ op: "get", requestId })) as Receipt | null;
