@@ -1,13 +1,11 @@
+import { ValueReader, type PackedValue, type ValuePacker } from "./packed-values.ts";
 import type { Attempt, Receipt, RoutingRecord } from "./receipt.ts";
 
-/** What a packed receipt is made of: values that cross to the ledger thread without a copy of any structure. */
-export type PackedValue = string | number | boolean | null | undefined;
-
 /*
- * Receipts cross to the ledger thread as one flat list of strings, numbers, booleans and nulls per
- * batch: postMessage clones such a list for a fraction of what an object (field by field, with its
- * arrays and nested objects) or a JSON text costs, and the receipt's JSON is written on the ledger
- * thread instead of the gateway's event loop. The layout, in receipt field order:
+ * Receipts cross to the ledger thread packed into bytes, a batch at a time (packed-values.ts):
+ * postMessage then copies bytes instead of cloning objects field by field, which cost more than
+ * writing the receipt's JSON, and the JSON is written on the ledger thread instead of the
+ * gateway's event loop. The values, in receipt field order:
  *
  *   requestId … upstreamModelReported, n attempts, n × (8 attempt fields), retries … escalations,
  *   routing.resolvedBy, the rest of routing as JSON (or null), finishReason … errorMessage,
@@ -19,33 +17,32 @@ export type PackedValue = string | number | boolean | null | undefined;
  */
 
 /** Appends `r` to `out`. */
-export function packReceipt(r: Receipt, out: PackedValue[]): void {
-  out.push(
-    r.requestId, r.createdAt, r.endpoint, r.keyId, r.taskId, r.taskType, r.complexity, r.route, r.lane, r.rollout, r.arm,
-    r.requestedModel, r.model, r.provider, r.providerType, r.upstreamModel, r.upstreamModelReported, r.attempts.length,
-  );
-  for (const a of r.attempts) out.push(a.provider, a.model, a.upstreamModel, a.status, a.errorKind, a.errorMessage, a.latencyMs, a.ttftMs);
+export function packReceipt(r: Receipt, out: ValuePacker): void {
+  const add = (v: PackedValue): void => out.add(v);
+  add(r.requestId); add(r.createdAt); add(r.endpoint); add(r.keyId); add(r.taskId); add(r.taskType); add(r.complexity);
+  add(r.route); add(r.lane); add(r.rollout); add(r.arm); add(r.requestedModel); add(r.model); add(r.provider);
+  add(r.providerType); add(r.upstreamModel); add(r.upstreamModelReported); add(r.attempts.length);
+  for (const a of r.attempts) {
+    add(a.provider); add(a.model); add(a.upstreamModel); add(a.status); add(a.errorKind); add(a.errorMessage); add(a.latencyMs); add(a.ttftMs);
+  }
   const routing = r.routing;
-  out.push(
-    r.retries, r.fallbacks, r.cacheHit, r.idempotencyKey, r.inputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.outputTokens,
-    r.reasoningTokens, r.costMicroUsd, r.estimatedCostMicroUsd, r.latencyMs, r.ttftMs, r.overheadMs, r.stream, r.toolCalls,
-    r.validationFailures, r.escalations, routing === null ? null : routing.resolvedBy, routing === null ? null : routingRest(routing),
-    r.finishReason, r.finishReasonRaw, r.reasoningEffort, r.status, r.httpStatus, r.errorKind, r.errorMessage, r.warnings.length,
-  );
-  for (const w of r.warnings) out.push(w);
-  out.push(r.simulated);
+  add(r.retries); add(r.fallbacks); add(r.cacheHit); add(r.idempotencyKey); add(r.inputTokens); add(r.cachedInputTokens);
+  add(r.cacheWriteTokens); add(r.outputTokens); add(r.reasoningTokens); add(r.costMicroUsd); add(r.estimatedCostMicroUsd);
+  add(r.latencyMs); add(r.ttftMs); add(r.overheadMs); add(r.stream); add(r.toolCalls); add(r.validationFailures);
+  add(r.escalations); add(routing === null ? null : routing.resolvedBy); add(routing === null ? null : routingRest(routing));
+  add(r.finishReason); add(r.finishReasonRaw); add(r.reasoningEffort); add(r.status); add(r.httpStatus); add(r.errorKind);
+  add(r.errorMessage); add(r.warnings.length);
+  for (const w of r.warnings) add(w);
+  add(r.simulated);
 }
 
-/** The receipts `packReceipt` appended to `values`, in order. Throws on a list it did not make. */
-export function unpackReceipts(values: readonly PackedValue[]): Receipt[] {
+/** The receipts `packReceipt` wrote into `bytes`, in order. Throws on bytes it did not write. */
+export function unpackReceipts(bytes: Uint8Array): Receipt[] {
   const receipts: Receipt[] = [];
-  let i = 0;
-  const next = (): PackedValue => {
-    if (i >= values.length) throw new Error("a packed receipt ends early");
-    return values[i++];
-  };
+  const reader = new ValueReader(bytes);
+  const next = (): PackedValue => reader.next();
   // The casts restore the field types packReceipt read them from.
-  while (i < values.length) {
+  while (!reader.done) {
     const head = {
       requestId: next() as string,
       createdAt: next() as number,

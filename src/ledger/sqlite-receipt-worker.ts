@@ -30,7 +30,7 @@ async function handle(s: ReceiptStore, request: StoreRequest): Promise<StoreRepl
   try {
     switch (request.op) {
       case "insertPacked":
-        await s.insertMany(unpackReceipts(request.values));
+        await s.insertMany(unpackReceipts(request.bytes));
         return { id: request.id, ok: true, value: null };
       case "get":
         return { id: request.id, ok: true, value: await s.get(request.requestId) };

@@ -2,13 +2,14 @@ import { Worker } from "node:worker_threads";
 import type { Feedback } from "./feedback.ts";
 import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
-import { packReceipt, type PackedValue } from "./pack-receipt.ts";
+import { packReceipt } from "./pack-receipt.ts";
+import { ValuePacker } from "./packed-values.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 
 type StoreCall =
-  /** Receipts packed into one flat list (`packReceipt`): see pack-receipt.ts for why. */
-  | { op: "insertPacked"; values: readonly PackedValue[] }
+  /** Receipts packed into bytes (`packReceipt`): see pack-receipt.ts for why. */
+  | { op: "insertPacked"; bytes: Uint8Array }
   | { op: "get"; requestId: string }
   | { op: "list"; query: ListReceiptsQuery }
   | { op: "insertFeedback"; feedback: readonly Feedback[] }
@@ -69,8 +70,9 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
   });
   // An idle ledger must not keep the process alive; a call under way does (see below).
   worker.unref();
+  const packer = new ValuePacker();
 
-  async function call(request: StoreCall): Promise<StoreValue> {
+  async function call(request: StoreCall, transfer: ArrayBuffer[] = []): Promise<StoreValue> {
     if (failure) throw failure;
     if (closed) throw new Error("the receipt store is closed");
     const id = nextId++;
@@ -78,7 +80,7 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
     try {
       return await new Promise<StoreValue>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ ...request, id } satisfies StoreRequest);
+        worker.postMessage({ ...request, id } satisfies StoreRequest, transfer);
       });
     } finally {
       if (pending.size === 0) worker.unref();
@@ -88,9 +90,10 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
   return {
     async insertMany(receipts) {
       if (receipts.length === 0) return;
-      const values: PackedValue[] = [];
-      for (const r of receipts) packReceipt(r, values);
-      await call({ op: "insertPacked", values });
+      for (const r of receipts) packReceipt(r, packer);
+      const bytes = packer.bytes();
+      packer.clear();
+      await call({ op: "insertPacked", bytes }, [bytes.buffer]);
     },
     async get(requestId) {
       return (await call({ op: "get", requestId })) as Receipt | null;
