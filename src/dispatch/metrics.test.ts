@@ -88,3 +88,29 @@ test("client-chosen <provider>/<model> names are bounded as label values", async
   assert.equal(sample(text, "switchyard_requests_total", { model: "other" }), 50);
   assert.equal(sample(text, "switchyard_requests_total", { model: "up/x-0" }), 1);
 });
+
+test("a label set seen again adds to the same series; what a request did not report is not exported", async () => {
+  const metrics = new GatewayMetrics({ config, health: createDeploymentHealth(config, () => 0), processMetrics: false });
+  const bare = makeReceipt({ route: null, model: "m", provider: "up", status: "error", ttftMs: null, costMicroUsd: null, inputTokens: null, cachedInputTokens: 0, outputTokens: null, reasoningTokens: null, attempts: [] });
+  metrics.observe(bare);
+  let text = (await metrics.render()).text;
+  assert.equal(sample(text, "switchyard_requests_total", { model: "m", status: "error" }), 1);
+  assert.doesNotMatch(text, /^switchyard_tokens_total\{/m);
+  assert.doesNotMatch(text, /^switchyard_cost_usd_total\{/m);
+  assert.doesNotMatch(text, /^switchyard_time_to_first_token_seconds_count\{/m);
+  // The same endpoint, route, model, provider and status, now with tokens, cost and a first token.
+  for (let i = 0; i < 3; i++) metrics.observe({ ...bare, ttftMs: 100, costMicroUsd: 2_000_000, inputTokens: 10, outputTokens: 5 });
+  text = (await metrics.render()).text;
+  assert.equal(sample(text, "switchyard_requests_total", { model: "m", status: "error" }), 4);
+  assert.equal(sample(text, "switchyard_tokens_total", { model: "m", type: "input" }), 30);
+  assert.equal(sample(text, "switchyard_tokens_total", { model: "m", type: "output" }), 15);
+  assert.equal(sample(text, "switchyard_tokens_total", { model: "m", type: "cached_input" }), null);
+  assert.equal(sample(text, "switchyard_cost_usd_total", { model: "m" }), 6);
+  assert.equal(sample(text, "switchyard_time_to_first_token_seconds_count", { model: "m" }), 3);
+  assert.equal(sample(text, "switchyard_request_duration_seconds_count", { model: "m", status: "error" }), 4);
+  // After the registry resets its histograms, requests count in them again from zero.
+  metrics.registry.resetMetrics();
+  metrics.observe(bare);
+  text = (await metrics.render()).text;
+  assert.equal(sample(text, "switchyard_request_duration_seconds_count", { model: "m", status: "error" }), 1);
+});

@@ -37,9 +37,17 @@ class Tally<L extends string> {
 
   /** `values`: one per label name, in the order the names were given. */
   add(values: readonly string[], n: number): void {
-    const t = this.totals.get(values);
-    if (t) t.n += n;
-    else this.totals.set(values, { n });
+    this.cell(values).n += n;
+  }
+
+  /** The running total of one label set, created at 0 (it is exported once something is added). */
+  cell(values: readonly string[]): { n: number } {
+    let t = this.totals.get(values);
+    if (!t) {
+      t = { n: 0 };
+      this.totals.set(values, t);
+    }
+    return t;
   }
 
   /** For the counter's `collect`: its values become the tally's. */
@@ -48,6 +56,31 @@ class Tally<L extends string> {
     for (const [values, t] of this.totals.entries()) counter.inc(labelsOf(this.names, values), t.n);
   }
 }
+
+interface HistogramSeries {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * The cells one kind of finished request counts in, found once per label set and kept: a
+ * request then adds to them directly instead of looking each metric's series up by its labels.
+ * Token and cost cells are taken when first needed, so that a series nothing was added to is
+ * not exported.
+ */
+interface RequestSeries {
+  requests: { n: number };
+  duration: HistogramSeries;
+  ttft: HistogramSeries | null;
+  tokens: Record<TokenType, { n: number } | null>;
+  cost: { n: number } | null;
+  route: string;
+  model: string;
+  provider: string;
+}
+
+type TokenType = "input" | "cached_input" | "output" | "reasoning";
 
 /**
  * A histogram kept in plain nested maps: per request map lookups and a bucket search instead of
@@ -58,7 +91,7 @@ class Tally<L extends string> {
 class TallyHistogram<L extends string> {
   readonly type = "histogram";
   readonly aggregator = "sum";
-  private readonly series: KeyTree<{ counts: number[]; sum: number; count: number }>;
+  private readonly series: KeyTree<HistogramSeries>;
 
   readonly name: string;
   readonly help: string;
@@ -75,11 +108,21 @@ class TallyHistogram<L extends string> {
 
   /** `values`: one per label name, in the order the names were given. */
   observe(values: readonly string[], value: number): void {
+    this.observeIn(this.cell(values), value);
+  }
+
+  /** The series of one label set, created empty. */
+  cell(values: readonly string[]): HistogramSeries {
     let s = this.series.get(values);
     if (!s) {
       s = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
       this.series.set(values, s);
     }
+    return s;
+  }
+
+  /** One observation in a series `cell` gave. */
+  observeIn(s: HistogramSeries, value: number): void {
     for (let i = 0; i < this.buckets.length; i++) {
       if (value <= (this.buckets[i] ?? 0)) {
         s.counts[i] = (s.counts[i] ?? 0) + 1;
@@ -106,8 +149,13 @@ class TallyHistogram<L extends string> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 
+  /** Zeroes every series in place: the cells GatewayMetrics keeps stay the ones collected. */
   reset(): void {
-    this.series.clear();
+    for (const [, s] of this.series.entries()) {
+      s.counts.fill(0);
+      s.sum = 0;
+      s.count = 0;
+    }
   }
 
   /** Adds it to a registry, which reads any object with prom-client's metric contract (name, help, type, get, reset). */
@@ -146,6 +194,8 @@ export class GatewayMetrics {
   private readonly cost = new Tally(["route", "model", "provider"] as const);
   private readonly transitions: Counter<"deployment" | "from" | "to">;
   private readonly probes: Counter<"provider" | "result">;
+  /** By endpoint, route, model label, provider and status; bounded like the labels it is made of. */
+  private readonly requestSeries = new KeyTree<RequestSeries>(5, 100_000);
 
   constructor(options: GatewayMetricsOptions) {
     const registers = [this.registry];
@@ -226,13 +276,11 @@ export class GatewayMetrics {
 
   /** Counts one finished request. */
   observe(r: Receipt): void {
-    const route = r.route ?? "";
-    const model = this.modelLabel(r.model);
-    const provider = r.provider ?? "";
-    const { endpoint, status } = r;
-    this.requests.add([endpoint, route, model, provider, status], 1);
-    this.duration.observe([endpoint, route, model, status], r.latencyMs / 1000);
-    if (r.ttftMs !== null) this.ttft.observe([route, model], r.ttftMs / 1000);
+    const s = this.seriesOf(r);
+    const { route, model, provider } = s;
+    s.requests.n += 1;
+    this.duration.observeIn(s.duration, r.latencyMs / 1000);
+    if (r.ttftMs !== null) this.ttft.observeIn((s.ttft ??= this.ttft.cell([route, model])), r.ttftMs / 1000);
     for (const a of r.attempts) this.attempts.add([a.provider, this.modelLabel(a.model), a.errorKind ?? "none"], 1);
     if (r.retries > 0) this.retries.inc({ route }, r.retries);
     if (r.fallbacks > 0) this.fallbacks.inc({ route }, r.fallbacks);
@@ -240,12 +288,35 @@ export class GatewayMetrics {
     if (r.validationFailures > 0) this.validationFailures.inc({ route }, r.validationFailures);
     if (r.cacheHit) this.cacheHits.inc({ route, model });
     if (!r.cacheHit) {
-      this.countTokens(provider, model, "input", r.inputTokens);
-      this.countTokens(provider, model, "cached_input", r.cachedInputTokens);
-      this.countTokens(provider, model, "output", r.outputTokens);
-      this.countTokens(provider, model, "reasoning", r.reasoningTokens);
+      this.countTokens(s, "input", r.inputTokens);
+      this.countTokens(s, "cached_input", r.cachedInputTokens);
+      this.countTokens(s, "output", r.outputTokens);
+      this.countTokens(s, "reasoning", r.reasoningTokens);
     }
-    if (r.costMicroUsd !== null && r.costMicroUsd > 0) this.cost.add([route, model, provider], r.costMicroUsd / 1e6);
+    if (r.costMicroUsd !== null && r.costMicroUsd > 0) (s.cost ??= this.cost.cell([route, model, provider])).n += r.costMicroUsd / 1e6;
+  }
+
+  /** The cells of this receipt's endpoint, route, model, provider and status. */
+  private seriesOf(r: Receipt): RequestSeries {
+    const route = r.route ?? "";
+    const model = this.modelLabel(r.model);
+    const provider = r.provider ?? "";
+    const keys = [r.endpoint, route, model, provider, r.status];
+    let s = this.requestSeries.get(keys);
+    if (s === undefined) {
+      s = {
+        requests: this.requests.cell(keys),
+        duration: this.duration.cell([r.endpoint, route, model, r.status]),
+        ttft: null,
+        tokens: { input: null, cached_input: null, output: null, reasoning: null },
+        cost: null,
+        route,
+        model,
+        provider,
+      };
+      this.requestSeries.set(keys, s);
+    }
+    return s;
   }
 
   /** One active health probe's result. */
@@ -258,8 +329,8 @@ export class GatewayMetrics {
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };
   }
 
-  private countTokens(provider: string, model: string, type: string, n: number | null): void {
-    if (n !== null && n > 0) this.tokens.add([provider, model, type], n);
+  private countTokens(s: RequestSeries, type: TokenType, n: number | null): void {
+    if (n !== null && n > 0) (s.tokens[type] ??= this.tokens.cell([s.provider, s.model, type])).n += n;
   }
 
   /**
