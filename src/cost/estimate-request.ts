@@ -6,8 +6,10 @@ import { tokenProfileOf, type ProviderType, type TokenProfile } from "./estimate
 import type { ResolvedPrice } from "./resolve-price.ts";
 
 export interface EstimateRequestOptions {
-  /** The request as it goes to the target (`model` is the upstream id). */
+  /** The request as it goes to the target (`model` is the upstream id, unless `upstreamModel` says otherwise). */
   request: ChatRequest;
+  /** The model id the request goes upstream under, when `request.model` is still the client's. */
+  upstreamModel?: string | undefined;
   providerType: ProviderType;
   /** The target's resolved price; null when unknown (the cost is then null too). */
   price: ResolvedPrice | null;
@@ -56,7 +58,8 @@ export interface RequestEstimate {
  */
 export function estimateRequest(options: EstimateRequestOptions): RequestEstimate {
   const { request, price, contextWindow } = options;
-  const profile = tokenProfileOf(options.providerType, request.model);
+  const upstreamModel = options.upstreamModel ?? request.model;
+  const profile = tokenProfileOf(options.providerType, upstreamModel);
   const { tokens: outputTokens, source: outputCap } = outputCapOf(request, options.maxOutputTokens);
   const outputInWindow = outputCap === "request" && profile.windowIncludesOutput ? outputTokens : 0;
 
@@ -66,11 +69,11 @@ export function estimateRequest(options: EstimateRequestOptions): RequestEstimat
   const costOf = (inputTokens: number): number | null =>
     computeCostMicroUsd({ inputTokens, outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, price);
 
-  const caps = options.caps ?? {};
+  const caps = options.caps;
   const undecided =
     straddles(input.min + outputInWindow, input.max + outputInWindow, contextWindow) ||
-    straddles(input.min + outputTokens, input.max + outputTokens, caps.tokens) ||
-    straddles(costOf(input.min), costOf(input.max), caps.costMicroUsd);
+    (caps?.tokens !== undefined && straddles(input.min + outputTokens, input.max + outputTokens, caps.tokens)) ||
+    (caps?.costMicroUsd !== undefined && straddles(costOf(input.min), costOf(input.max), caps.costMicroUsd));
   const count = undecided ? o200kCounter() : null;
   if (count !== null) {
     method = "o200k";
@@ -79,7 +82,7 @@ export function estimateRequest(options: EstimateRequestOptions): RequestEstimat
   }
 
   return {
-    model: options.modelId ?? request.model,
+    model: options.modelId ?? upstreamModel,
     inputTokens: input.best,
     minInputTokens: input.min,
     outputTokens,

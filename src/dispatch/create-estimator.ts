@@ -3,8 +3,10 @@ import type { ChatRequest } from "../core/request.ts";
 import { contextWindowOf } from "../cost/context-window-of.ts";
 import { estimateRequest, type RequestEstimate } from "../cost/estimate-request.ts";
 import type { ResolvedPrice } from "../cost/resolve-price.ts";
+import type { ProviderType } from "../cost/estimate-token-profile.ts";
 import type { Target } from "../router/plan.ts";
 import { KeyTree } from "../core/key-tree.ts";
+import { deploymentsOf } from "../config/deployments.ts";
 
 export type Estimator = (request: ChatRequest, target: Target, caps?: { tokens?: number | undefined; costMicroUsd?: number | undefined }) => RequestEstimate;
 
@@ -20,29 +22,44 @@ export interface Estimation {
  * target and remembered.
  */
 export function createEstimator(config: Config, priceOf: (t: Target) => ResolvedPrice | null): Estimation {
-  const windows = new KeyTree<number | null>(2, 10_000);
-  const windowOf = (target: Target): number | null => {
-    const keys = [target.modelId, target.upstreamModel];
-    let w = windows.get(keys);
-    if (w === undefined) {
+  // What an estimate needs of a target, from the config, the price book and the window table:
+  // every configured deployment's, and a bounded number of the `<provider>/<model>` ones clients name.
+  const configured = Object.entries(config.models).reduce((n, [id, m]) => n + deploymentsOf(id, m).length, 0);
+  const facts = new KeyTree<TargetFacts>(3, configured + 10_000);
+  const factsOf = (target: Target): TargetFacts => {
+    const keys = [target.modelId, target.provider, target.upstreamModel];
+    let f = facts.get(keys);
+    if (f === undefined) {
       const model = Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId] : undefined;
-      w = contextWindowOf(target.modelId, target.upstreamModel, model?.context_window)?.tokens ?? null;
-      windows.set(keys, w);
+      f = {
+        providerType: (Object.hasOwn(config.providers, target.provider) ? config.providers[target.provider]?.type : undefined) ?? "openai-compatible",
+        price: priceOf(target),
+        contextWindow: contextWindowOf(target.modelId, target.upstreamModel, model?.context_window)?.tokens ?? null,
+        maxOutputTokens: model?.max_output_tokens,
+      };
+      facts.set(keys, f);
     }
-    return w;
+    return f;
   };
   const estimate: Estimator = (request, target, caps) => {
-    const model = Object.hasOwn(config.models, target.modelId) ? config.models[target.modelId] : undefined;
-    const providerType = config.providers[target.provider]?.type ?? "openai-compatible";
+    const f = factsOf(target);
     return estimateRequest({
-      request: request.model === target.upstreamModel ? request : { ...request, model: target.upstreamModel },
-      providerType,
-      price: priceOf(target),
-      contextWindow: windowOf(target),
-      maxOutputTokens: model?.max_output_tokens,
+      request,
+      upstreamModel: target.upstreamModel,
+      providerType: f.providerType,
+      price: f.price,
+      contextWindow: f.contextWindow,
+      maxOutputTokens: f.maxOutputTokens,
       caps,
       modelId: target.modelId,
     });
   };
-  return { estimate, contextWindowOf: windowOf };
+  return { estimate, contextWindowOf: (target) => factsOf(target).contextWindow };
+}
+
+interface TargetFacts {
+  providerType: ProviderType;
+  price: ResolvedPrice | null;
+  contextWindow: number | null;
+  maxOutputTokens: number | null | undefined;
 }
