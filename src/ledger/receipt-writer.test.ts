@@ -110,6 +110,30 @@ describe("ReceiptWriter", () => {
     await writer.close();
   });
 
+  test("get sees the latest write of an id, and a receipt while its batch is being written", async () => {
+    const { store, writer } = setup();
+    writer.write(r(1));
+    writer.write({ ...r(1), status: "error" });
+    writer.write(r(2));
+    assert.equal((await writer.get("r1"))?.status, "error");
+    let release: () => void = () => {};
+    const insert = store.insertMany.bind(store);
+    store.insertMany = async (receipts) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return insert(receipts);
+    };
+    const flushed = writer.flush();
+    await sleep(5);
+    assert.equal(store.batches.length, 0, "the batch is still being written");
+    assert.equal((await writer.get("r2"))?.requestId, "r2");
+    assert.equal((await writer.get("r1"))?.status, "error");
+    release();
+    await flushed;
+    assert.equal(writer.stats().buffered, 0);
+    assert.equal((await writer.get("r1"))?.status, "error");
+    await writer.close();
+  });
+
   test("get sees a receipt before it is flushed, then reads the store", async () => {
     const { store, writer } = setup();
     const receipt = r(1);

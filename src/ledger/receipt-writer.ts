@@ -63,10 +63,9 @@ export class ReceiptWriter {
   private readonly maxRetryDelayMs: number;
   private readonly log: (line: string) => void;
 
+  /** Entries not yet in the store, oldest first: `inFlight` are being written, `buffer` wait. */
   private buffer: Entry[] = [];
   private inFlight: Entry[] = [];
-  /** Every receipt not yet in the store, by request id (the latest write wins). */
-  private readonly pending = new Map<string, Receipt>();
   private seq = 0;
   /** Feedback entries in `buffer` and `inFlight`. */
   private bufferedFeedback = 0;
@@ -97,7 +96,6 @@ export class ReceiptWriter {
       return;
     }
     this.buffer.push({ seq: ++this.seq, type: "receipt", receipt });
-    this.pending.set(receipt.requestId, receipt);
     this.enqueued();
   }
 
@@ -119,9 +117,13 @@ export class ReceiptWriter {
     else this.schedule(this.flushIntervalMs);
   }
 
-  /** A receipt that may not have reached the store yet, else the store's. */
+  /**
+   * A receipt that may not have reached the store yet (the latest written), else the store's.
+   * Reads are rare next to writes: they look through what waits rather than every write
+   * keeping an index of it.
+   */
   async get(requestId: string): Promise<Receipt | null> {
-    return this.pending.get(requestId) ?? this.store.get(requestId);
+    return latestReceipt(this.buffer, requestId) ?? latestReceipt(this.inFlight, requestId) ?? this.store.get(requestId);
   }
 
   /** Writes everything buffered when called; rejects if the store fails (receipts stay buffered). */
@@ -143,7 +145,6 @@ export class ReceiptWriter {
         this.dropped += lost;
         this.buffer = [];
         this.inFlight = [];
-        this.pending.clear();
         this.bufferedFeedback = 0;
         const what = `${lost - feedback} receipt(s)${feedback > 0 ? ` and ${feedback} feedback` : ""}`;
         this.log(`switchyard: closing the ledger with ${what} that could not be written; they are lost`);
@@ -154,7 +155,7 @@ export class ReceiptWriter {
   }
 
   stats(): ReceiptWriterStats {
-    return { buffered: this.pending.size + this.bufferedFeedback, dropped: this.dropped, consecutiveFailures: this.failures };
+    return { buffered: this.buffer.length + this.inFlight.length, dropped: this.dropped, consecutiveFailures: this.failures };
   }
 
   private oldestPendingSeq(): number {
@@ -228,7 +229,7 @@ export class ReceiptWriter {
     const delay = Math.min(this.maxRetryDelayMs, this.flushIntervalMs * 2 ** (this.failures - 1));
     if (this.failures === 1 || this.failures % LOG_EVERY_FAILURES === 0) {
       this.log(
-        `switchyard: writing receipts failed (attempt ${this.failures}; ${this.pending.size} buffered, ` +
+        `switchyard: writing receipts failed (attempt ${this.failures}; ${this.buffer.length + this.inFlight.length - this.bufferedFeedback} buffered, ` +
           `${this.dropped} dropped so far); retrying in ${delay} ms: ${message(err)}`,
       );
     }
@@ -240,10 +241,10 @@ export class ReceiptWriter {
     this.failures = 0;
   }
 
+  /** Entries that left the queue, written or dropped. */
   private forget(entries: Entry[]): void {
     for (const entry of entries) {
       if (entry.type === "feedback") this.bufferedFeedback--;
-      else if (this.pending.get(entry.receipt.requestId) === entry.receipt) this.pending.delete(entry.receipt.requestId);
     }
   }
 
@@ -284,6 +285,15 @@ export class ReceiptWriter {
     this.timer = null;
     this.immediate = null;
   }
+}
+
+/** The receipt with this id written last among `entries`, or null. */
+function latestReceipt(entries: readonly Entry[], requestId: string): Receipt | null {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as Entry;
+    if (entry.type === "receipt" && entry.receipt.requestId === requestId) return entry.receipt;
+  }
+  return null;
 }
 
 function describe(entry: Entry): string {
