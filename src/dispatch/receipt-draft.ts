@@ -234,7 +234,7 @@ export class ReceiptDraft {
     const usage = this.usage;
     const tokens = (receipt.inputTokens ?? 0) + (receipt.outputTokens ?? 0);
     // This answer's own cost: an escalated request's receipt also carries the answer it replaced.
-    const cost = usage ? computeCostMicroUsd(usage, this.runtime.priceOf(target)) : null;
+    const cost = this.discardedCostMicroUsd === 0 ? receipt.costMicroUsd : usage ? computeCostMicroUsd(usage, this.runtime.priceOf(target)) : null;
     const costPer1k = cost !== null && tokens > 0 ? (cost * 1000) / tokens : null;
     this.runtime.health.observe(deploymentKey(target), { latencyMs: answered.latencyMs, costPer1kMicroUsd: costPer1k });
   }
