@@ -14,10 +14,10 @@ test("re-arming moves the deadline: a call re-armed in time is not aborted, and 
     call.arm(60, timeout);
     await sleep(25);
   }
-  assert.equal(call.signal.aborted, false, "aborted although re-armed every 25 ms with a 60 ms limit");
+  assert.equal(call.aborted, false, "aborted although re-armed every 25 ms with a 60 ms limit");
   const lastArm = performance.now();
   call.arm(60, timeout);
-  await new Promise((resolve) => call.signal.addEventListener("abort", resolve, { once: true }));
+  await new Promise((resolve) => call.onAbort(resolve));
   const waited = performance.now() - lastArm;
   assert.ok(waited >= 55 && waited < 200, `aborted ${waited.toFixed(1)} ms after the last arm (limit 60)`);
   assert.ok(performance.now() - began >= 200);
@@ -30,7 +30,7 @@ test("a shorter limit after a longer one fires at the shorter; disarm and dispos
   call.arm(5_000, timeout);
   const armed = performance.now();
   call.arm(30, timeout);
-  await new Promise((resolve) => call.signal.addEventListener("abort", resolve, { once: true }));
+  await new Promise((resolve) => call.onAbort(resolve));
   assert.ok(performance.now() - armed < 1_000, "the 30 ms limit waited for the 5 s timer");
 
   const quiet = start();
@@ -40,11 +40,48 @@ test("a shorter limit after a longer one fires at the shorter; disarm and dispos
   disposed.arm(20, timeout);
   disposed.dispose();
   await sleep(60);
-  assert.equal(quiet.signal.aborted, false);
-  assert.equal(disposed.signal.aborted, false);
+  assert.equal(quiet.aborted, false);
+  assert.equal(disposed.aborted, false);
   quiet.arm(20, timeout);
   await sleep(60);
-  assert.equal(quiet.signal.aborted, true, "re-armed after a disarm, the limit applies again");
+  assert.equal(quiet.aborted, true, "re-armed after a disarm, the limit applies again");
   quiet.dispose();
   call.dispose();
+});
+
+test("the client going away aborts the call once, with client_closed, and tells every listener", async () => {
+  const client = new AbortController();
+  const call = startUpstreamCall({ provider: "p", origin: "http://127.0.0.1:1", clientSignal: client.signal });
+  const heard: [string, unknown][] = [];
+  const first = (reason: unknown): void => void heard.push(["first", reason]);
+  const gone = (reason: unknown): void => void heard.push(["gone", reason]);
+  call.onAbort(first);
+  call.onAbort(gone);
+  call.offAbort(gone);
+  call.onAbort((reason) => heard.push(["second", reason]));
+  client.abort();
+  client.abort();
+  assert.equal(call.aborted, true);
+  assert.deepEqual(heard.map(([name]) => name), ["first", "second"]);
+  assert.ok(heard[0]?.[1] instanceof GatewayError);
+  assert.equal(heard[0][1].kind, "client_closed");
+  assert.equal(heard[1]?.[1], heard[0][1]);
+  assert.equal(call.errorFrom(new Error("socket hang up")), call.reason);
+  call.dispose();
+
+  const already = new AbortController();
+  already.abort();
+  const late = startUpstreamCall({ provider: "p", origin: "http://127.0.0.1:1", clientSignal: already.signal });
+  assert.equal(late.aborted, true);
+  assert.equal(late.errorFrom(new Error("x")).kind, "client_closed");
+  late.dispose();
+});
+
+test("after dispose the client's signal no longer reaches the call", () => {
+  const client = new AbortController();
+  const call = startUpstreamCall({ provider: "p", origin: "http://127.0.0.1:1", clientSignal: client.signal });
+  call.dispose();
+  client.abort();
+  assert.equal(call.aborted, false);
+  assert.equal(call.errorFrom(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })).kind, "network");
 });

@@ -2,12 +2,24 @@ import { GatewayError } from "../../core/errors.ts";
 import { classifyNetworkError } from "./classify-network-error.ts";
 
 /**
- * The abort side of one upstream request: one signal that fires when the client goes away or a
- * timer runs out, carrying the GatewayError that says which. undici rejects (or errors the body)
- * with the signal's reason, so whatever the request throws maps back to that error.
+ * Whether something was aborted and why, and a way to hear of it: what an upstream exchange
+ * listens to. Lighter than an AbortSignal (an EventTarget): one call has one or two listeners.
  */
-export interface UpstreamCall {
-  readonly signal: AbortSignal;
+export interface AbortHook {
+  readonly aborted: boolean;
+  /** Why, once aborted. */
+  readonly reason: unknown;
+  /** Calls `listener` once, when the hook aborts (not when it already has: check `aborted` first). */
+  onAbort(listener: (reason: unknown) => void): void;
+  offAbort(listener: (reason: unknown) => void): void;
+}
+
+/**
+ * The abort side of one upstream request: it aborts when the client goes away or a timer runs
+ * out, carrying the GatewayError that says which. The exchange rejects (or errors the body) with
+ * that reason, so whatever the request throws maps back to it.
+ */
+export interface UpstreamCall extends AbortHook {
   /** (Re)starts the timer; when it fires, the request is aborted with `onTimeout()`. `ms <= 0` means no limit. */
   arm(ms: number, onTimeout: () => GatewayError): void;
   disarm(): void;
@@ -18,66 +30,97 @@ export interface UpstreamCall {
 }
 
 export function startUpstreamCall(options: { provider: string; origin: string; clientSignal: AbortSignal }): UpstreamCall {
-  const { provider, origin, clientSignal } = options;
-  const controller = new AbortController();
-  const onClientAbort = (): void => {
-    controller.abort(new GatewayError("client_closed", `${provider}: the request was cancelled by the caller`, { provider }));
-  };
-  if (clientSignal.aborted) onClientAbort();
-  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  return new Call(options.provider, options.origin, options.clientSignal);
+}
 
+class Call implements UpstreamCall {
+  aborted = false;
+  reason: unknown = undefined;
+  private readonly provider: string;
+  private readonly origin: string;
+  private readonly clientSignal: AbortSignal;
+  private listeners: ((reason: unknown) => void)[] = [];
   /*
    * One timer per call, re-armed lazily: a stream re-arms its limit on every read, so arming only
    * moves the deadline, and the timer, when it fires early, waits out the rest. It is rescheduled
    * only when a new limit ends before the pending wake-up.
    */
-  let timer: NodeJS.Timeout | undefined;
-  let firesAt = 0;
-  let deadline = 0;
-  let armed = false;
-  let onTimeout: () => GatewayError = () => new GatewayError("timeout", `${provider}: timed out`, { provider });
-  const schedule = (ms: number): void => {
-    firesAt = performance.now() + ms;
-    timer = setTimeout(fire, ms);
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private firesAt = 0;
+  private deadline = 0;
+  private armed = false;
+  private onTimeout: (() => GatewayError) | null = null;
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    if (!this.armed) return;
+    const left = this.deadline - performance.now();
+    if (left > 0) this.schedule(left);
+    else this.abort(this.onTimeout?.() ?? new GatewayError("timeout", `${this.provider}: timed out`, { provider: this.provider }));
   };
-  const fire = (): void => {
-    timer = undefined;
-    if (!armed) return;
-    const left = deadline - performance.now();
-    if (left > 0) schedule(left);
-    else controller.abort(onTimeout());
+  private readonly onClientAbort = (): void => {
+    this.abort(new GatewayError("client_closed", `${this.provider}: the request was cancelled by the caller`, { provider: this.provider }));
   };
-  const disarm = (): void => {
-    armed = false;
-  };
-  return {
-    signal: controller.signal,
-    arm(ms, reason) {
-      if (!(ms > 0 && Number.isFinite(ms))) {
-        armed = false;
-        return;
-      }
-      onTimeout = reason;
-      armed = true;
-      deadline = performance.now() + ms;
-      if (timer === undefined) {
-        schedule(ms);
-      } else if (firesAt > deadline) {
-        clearTimeout(timer);
-        schedule(ms);
-      }
-    },
-    disarm,
-    errorFrom(err) {
-      const reason: unknown = controller.signal.reason;
-      if (controller.signal.aborted && reason instanceof GatewayError) return reason;
-      return classifyNetworkError(provider, origin, err);
-    },
-    dispose() {
-      armed = false;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      clientSignal.removeEventListener("abort", onClientAbort);
-    },
-  };
+
+  constructor(provider: string, origin: string, clientSignal: AbortSignal) {
+    this.provider = provider;
+    this.origin = origin;
+    this.clientSignal = clientSignal;
+    if (clientSignal.aborted) this.onClientAbort();
+    else clientSignal.addEventListener("abort", this.onClientAbort, { once: true });
+  }
+
+  onAbort(listener: (reason: unknown) => void): void {
+    this.listeners.push(listener);
+  }
+
+  offAbort(listener: (reason: unknown) => void): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  arm(ms: number, onTimeout: () => GatewayError): void {
+    if (!(ms > 0 && Number.isFinite(ms))) {
+      this.armed = false;
+      return;
+    }
+    this.onTimeout = onTimeout;
+    this.armed = true;
+    this.deadline = performance.now() + ms;
+    if (this.timer === undefined) {
+      this.schedule(ms);
+    } else if (this.firesAt > this.deadline) {
+      clearTimeout(this.timer);
+      this.schedule(ms);
+    }
+  }
+
+  disarm(): void {
+    this.armed = false;
+  }
+
+  errorFrom(err: unknown): GatewayError {
+    if (this.aborted && this.reason instanceof GatewayError) return this.reason;
+    return classifyNetworkError(this.provider, this.origin, err);
+  }
+
+  dispose(): void {
+    this.armed = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.clientSignal.removeEventListener("abort", this.onClientAbort);
+  }
+
+  private schedule(ms: number): void {
+    this.firesAt = performance.now() + ms;
+    this.timer = setTimeout(this.fire, ms);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener(reason);
+  }
 }

@@ -62,7 +62,7 @@ export function createUpstreamClient(options: { provider: string; origin: string
     method: request.body === undefined ? "GET" : "POST",
     headers: request.headers,
     body: request.body === undefined ? null : JSON.stringify(request.body),
-    signal: call.signal,
+    abort: call,
   });
   const send = (call: UpstreamCall, request: UpstreamRequest): Promise<UpstreamAnswer> => exchangeWhole(pool, optionsOf(call, request));
   const startCall = (clientSignal: AbortSignal): UpstreamCall => startUpstreamCall({ provider, origin, clientSignal });

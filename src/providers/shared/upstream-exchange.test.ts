@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Pool } from "undici";
+import type { AbortHook } from "./upstream-call.ts";
 import { exchangeStream, exchangeWhole, type ExchangeOptions } from "./upstream-exchange.ts";
 
 const BIG = 1024 * 1024;
@@ -62,13 +63,36 @@ after(async () => {
   server.close();
 });
 
+/** An AbortHook that follows an AbortSignal (the exchange's own callers pass an UpstreamCall). */
+function hookOf(signal: AbortSignal): AbortHook {
+  const listening = new Map<(reason: unknown) => void, () => void>();
+  return {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return signal.reason as unknown;
+    },
+    onAbort(listener) {
+      const heard = (): void => listener(signal.reason);
+      listening.set(listener, heard);
+      signal.addEventListener("abort", heard, { once: true });
+    },
+    offAbort(listener) {
+      const heard = listening.get(listener);
+      if (heard) signal.removeEventListener("abort", heard);
+      listening.delete(listener);
+    },
+  };
+}
+
 const options = (path: string, signal: AbortSignal = new AbortController().signal, body: string | null = null): ExchangeOptions => ({
   origin,
   path,
   method: body === null ? "GET" : "POST",
   headers: { "content-type": "application/json" },
   body,
-  signal,
+  abort: hookOf(signal),
 });
 
 test("a whole answer: status, headers, and the body decoded as UTF-8 across reads", async () => {

@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
+import type { AbortHook } from "./upstream-call.ts";
 
 /** Response headers as undici parses them: lower-case names. */
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -27,8 +29,8 @@ export interface ExchangeOptions {
   method: "GET" | "POST";
   headers: Record<string, string>;
   body: string | null;
-  /** Aborts the exchange with the signal's reason, before or after the headers. */
-  signal: AbortSignal;
+  /** Aborts the exchange with the hook's reason, before or after the headers. */
+  abort: AbortHook;
 }
 
 /** Buffered body bytes past which the upstream is paused until the reader catches up. */
@@ -38,134 +40,180 @@ const HIGH_WATER_BYTES = 64 * 1024;
  * Upstream exchanges on undici's dispatch API: a handler of our own instead of `request()`,
  * which for each call builds a Readable body, an async resource and an abort listener of its
  * own — per request CPU the gateway does not need, since it reads answers whole or as a plain
- * sequence of chunks. The signal's reason is what the exchange rejects with, as with `request()`.
+ * sequence of chunks. The hook's reason is what the exchange rejects with, as with `request()`'s
+ * signal.
  */
 
 /** Sends a request and reads the whole answer. */
 export function exchangeWhole(dispatcher: Dispatcher, options: ExchangeOptions): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let statusCode = 0;
-    let headers: ResponseHeaders = {};
-    dispatch(dispatcher, options, {
-      start(status, h) {
-        statusCode = status;
-        headers = h;
-      },
-      data(chunk) {
-        chunks.push(chunk);
-      },
-      end() {
-        resolve({ statusCode, headers, text: decodeUtf8(chunks) });
-      },
-      error: reject,
-    });
+    new WholeExchange(options.abort, resolve, reject).begin(dispatcher, options);
   });
 }
 
 /** Sends a request and resolves once the headers are in; the body follows as it arrives. */
 export function exchangeStream(dispatcher: Dispatcher, options: ExchangeOptions): Promise<UpstreamStream> {
   return new Promise((resolve, reject) => {
-    let body: BodyQueue | null = null;
-    dispatch(dispatcher, options, {
-      start(statusCode, headers, c) {
-        const queue = new BodyQueue(c);
-        body = queue;
-        resolve({
-          statusCode,
-          headers,
-          body: queue,
-          abort: () => {
-            if (!queue.ended && !c.aborted) c.abort(new Error("the gateway stopped reading the answer"));
-          },
-        });
-      },
-      data(chunk) {
-        body?.push(chunk);
-      },
-      end() {
-        body?.end();
-      },
-      error(err) {
-        if (body === null) reject(err);
-        else body.fail(err);
-      },
-    });
+    new StreamExchange(options.abort, resolve, reject).begin(dispatcher, options);
   });
 }
 
-interface ExchangeHandler {
-  start(statusCode: number, headers: ResponseHeaders, controller: Dispatcher.DispatchController): void;
-  data(chunk: Buffer): void;
-  end(): void;
-  error(err: unknown): void;
+/**
+ * One request on undici's dispatch API, as the handler undici calls back. It settles once: with
+ * its answer, with undici's error, or with the hook's reason as soon as the hook aborts — also
+ * while the request still waits for a connection (it is dropped when its turn comes).
+ */
+abstract class Exchange implements Dispatcher.DispatchHandler {
+  private settled = false;
+  private controller: Dispatcher.DispatchController | null = null;
+  private readonly hook: AbortHook;
+  private readonly onAbort = (reason: unknown): void => {
+    this.controller?.abort(reason as Error);
+    this.fail(reason);
+  };
+
+  constructor(hook: AbortHook) {
+    this.hook = hook;
+  }
+
+  begin(dispatcher: Dispatcher, options: ExchangeOptions): void {
+    if (this.hook.aborted) {
+      this.settled = true;
+      this.error(this.hook.reason);
+      return;
+    }
+    this.hook.onAbort(this.onAbort);
+    try {
+      dispatcher.dispatch(
+        {
+          origin: options.origin,
+          path: options.path,
+          method: options.method,
+          headers: options.headers,
+          body: options.body,
+          // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        this,
+      );
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.settled) {
+      controller.abort((this.hook.reason as Error | undefined) ?? new Error("the exchange was abandoned"));
+      return;
+    }
+    this.controller = controller;
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx informational answers come before the real one.
+    if (this.settled || statusCode < 200) return;
+    this.start(statusCode, headers as ResponseHeaders, controller);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.settled) this.data(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settle();
+    this.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    // Aborted by the hook: its reason says why, whatever undici wraps it in.
+    this.fail(this.hook.aborted ? this.hook.reason : err);
+  }
+
+  protected abstract start(statusCode: number, headers: ResponseHeaders, controller: Dispatcher.DispatchController): void;
+  protected abstract data(chunk: Buffer): void;
+  protected abstract end(): void;
+  protected abstract error(err: unknown): void;
+
+  private settle(): void {
+    this.settled = true;
+    this.hook.offAbort(this.onAbort);
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.error(err);
+  }
 }
 
-function dispatch(dispatcher: Dispatcher, options: ExchangeOptions, handler: ExchangeHandler): void {
-  const { signal } = options;
-  let settled = false;
-  let controller: Dispatcher.DispatchController | null = null;
-  // Listening from the start: an abort while the request still waits for a connection settles
-  // the exchange at once, and the request is dropped when its turn comes.
-  const onAbort = (): void => {
-    controller?.abort(signal.reason);
-    fail(signal.reason);
-  };
-  const settle = (): void => {
-    settled = true;
-    signal.removeEventListener("abort", onAbort);
-  };
-  const fail = (err: unknown): void => {
-    if (settled) return;
-    settle();
-    handler.error(err);
-  };
-  if (signal.aborted) {
-    handler.error(signal.reason);
-    return;
+class WholeExchange extends Exchange {
+  private readonly chunks: Buffer[] = [];
+  private statusCode = 0;
+  private headers: ResponseHeaders = {};
+  private readonly resolve: (answer: UpstreamAnswer) => void;
+  private readonly reject: (err: unknown) => void;
+
+  constructor(hook: AbortHook, resolve: (answer: UpstreamAnswer) => void, reject: (err: unknown) => void) {
+    super(hook);
+    this.resolve = resolve;
+    this.reject = reject;
   }
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    dispatcher.dispatch(
-      {
-        origin: options.origin,
-        path: options.path,
-        method: options.method,
-        headers: options.headers,
-        body: options.body,
-        // The call's own timers enforce the limits; undici's would also fire while a slow client applies backpressure.
-        headersTimeout: 0,
-        bodyTimeout: 0,
+
+  protected start(statusCode: number, headers: ResponseHeaders): void {
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+
+  protected data(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  protected end(): void {
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, text: decodeUtf8(this.chunks) });
+  }
+
+  protected error(err: unknown): void {
+    this.reject(err);
+  }
+}
+
+class StreamExchange extends Exchange {
+  private body: BodyQueue | null = null;
+  private readonly resolve: (stream: UpstreamStream) => void;
+  private readonly reject: (err: unknown) => void;
+
+  constructor(hook: AbortHook, resolve: (stream: UpstreamStream) => void, reject: (err: unknown) => void) {
+    super(hook);
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  protected start(statusCode: number, headers: ResponseHeaders, c: Dispatcher.DispatchController): void {
+    const queue = new BodyQueue(c);
+    this.body = queue;
+    this.resolve({
+      statusCode,
+      headers,
+      body: queue,
+      abort: () => {
+        if (!queue.ended && !c.aborted) c.abort(new Error("the gateway stopped reading the answer"));
       },
-      {
-        onRequestStart(c) {
-          if (settled) {
-            c.abort(signal.reason ?? new Error("the exchange was abandoned"));
-            return;
-          }
-          controller = c;
-        },
-        onResponseStart(c, statusCode, headers) {
-          // 1xx informational answers come before the real one.
-          if (settled || statusCode < 200) return;
-          handler.start(statusCode, headers as ResponseHeaders, c);
-        },
-        onResponseData(_c, chunk) {
-          if (!settled) handler.data(chunk);
-        },
-        onResponseEnd() {
-          if (settled) return;
-          settle();
-          handler.end();
-        },
-        onResponseError(_c, err) {
-          // Aborted by the signal: the signal's reason says why, whatever undici wraps it in.
-          fail(signal.aborted ? (signal.reason as unknown) : err);
-        },
-      },
-    );
-  } catch (err) {
-    fail(err);
+    });
+  }
+
+  protected data(chunk: Buffer): void {
+    this.body?.push(chunk);
+  }
+
+  protected end(): void {
+    this.body?.end();
+  }
+
+  protected error(err: unknown): void {
+    if (this.body === null) this.reject(err);
+    else this.body.fail(err);
   }
 }
 
