@@ -33,13 +33,15 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   // anything else goes through zod, which accepts it or says what is wrong.
   const b = isPlainChatRequest(body) ? body : parseWithZod(body);
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(b)) {
-    if (!KNOWN_KEYS.has(key)) extra[key] = value;
+  for (const key in b) {
+    if (!KNOWN_KEYS.has(key)) extra[key] = (b as Record<string, unknown>)[key];
   }
   const warnings: string[] = [];
+  const messages: Message[] = [];
+  for (const m of b.messages) mapMessage(m, messages, warnings);
   let request: ChatRequest = {
     model: b.model,
-    messages: b.messages.flatMap((m) => mapMessage(m, warnings)),
+    messages,
     stream: b.stream === true,
     extra,
   };
@@ -89,10 +91,25 @@ function cacheControlOf(value: CacheControl | null | undefined): { cacheControl?
 const ASSISTANT_CACHE_CONTROL = "cache_control on assistant messages was dropped: the gateway keeps cache breakpoints on system, user and tool messages and on tools (mark the next user message instead)";
 
 /**
- * One client message → core messages. A `cache_control` on the message itself marks its end,
- * as on its last part.
+ * One client message → core messages, appended to `out`. A `cache_control` on the message
+ * itself marks its end, as on its last part.
  */
-function mapMessage(m: OpenAIChatMessage, warnings: string[]): Message[] {
+function mapMessage(m: OpenAIChatMessage, out: Message[], warnings: string[]): void {
+  // The common messages, plain text without a breakpoint, are built without the general path's spreads.
+  if (typeof m.content === "string" && m.cache_control == null) {
+    if (m.role === "system" || m.role === "developer") {
+      out.push({ role: "system", content: m.content });
+      return;
+    }
+    if (m.role === "user") {
+      out.push(m.name === undefined ? { role: "user", content: m.content } : { role: "user", content: m.content, name: m.name });
+      return;
+    }
+  }
+  out.push(...mapAnyMessage(m, warnings));
+}
+
+function mapAnyMessage(m: OpenAIChatMessage, warnings: string[]): Message[] {
   switch (m.role) {
     case "system":
     case "developer":
