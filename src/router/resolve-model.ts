@@ -18,10 +18,40 @@ const MAX_ALIAS_DEPTH = 8;
 /**
  * Resolves the request's `model` field, in the order DESIGN.md gives: `auto`, a route, an alias,
  * a model id, `<provider>/<upstream model>`; anything else is a 404 naming the closest ids.
- * Never substitutes silently. Pure: reads only the config.
+ * Never substitutes silently. Reads only the config, so a name other than `auto` resolves to the
+ * same plan every time: it is worked out once per config and shared, frozen.
  */
 export function resolveModel(config: Config, model: string, signals: AutoSignals): Plan {
   if (model === "auto") return resolveAuto(config, signals);
+  let plans = plansOf.get(config);
+  if (plans === undefined) {
+    plans = new Map();
+    plansOf.set(config, plans);
+  }
+  let plan = plans.get(model);
+  if (plan === undefined) {
+    plan = freezePlan(resolveNamed(config, model));
+    // Clients choose `<provider>/<model>` names: past the bound, those are resolved afresh each time.
+    if (plans.size < MAX_REMEMBERED_PLANS + Object.keys(config.models).length + Object.keys(config.routes).length + Object.keys(config.aliases).length) {
+      plans.set(model, plan);
+    }
+  }
+  return plan;
+}
+
+const plansOf = new WeakMap<Config, Map<string, Plan>>();
+const MAX_REMEMBERED_PLANS = 10_000;
+
+function freezePlan(plan: Plan): Plan {
+  for (const target of plan.targets) {
+    if (target.balance) Object.freeze(target.balance);
+    Object.freeze(target);
+  }
+  Object.freeze(plan.targets);
+  return Object.freeze(plan);
+}
+
+function resolveNamed(config: Config, model: string): Plan {
   const route = own(config.routes, model);
   if (route) {
     const plan = route.lane !== undefined ? laneTargets(config, route.lane) : refTargets(config, route.model ?? "", 0);

@@ -211,9 +211,10 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
       const request = applyRouteSettings(runtime.config, plan, parsed.request, draft.warnings);
       draft.request = request;
       const stickyKey = hdrs.taskId ?? hdrs.user;
+      const ordered = orderChain(draft, plan, stickyKey);
       const admitted = admitRequest({
         draft,
-        plan: { ...plan, targets: orderChain(draft, plan, stickyKey) },
+        plan: ordered === plan.targets ? plan : { ...plan, targets: ordered },
         request,
         key: gatewayKey,
         priority: hdrs.priority,
