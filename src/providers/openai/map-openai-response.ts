@@ -39,18 +39,19 @@ export function mapOpenAIResponse(body: unknown, context: ResponseContext): Chat
     arguments: call.function.arguments ?? "",
   }));
   const reasoning = message.reasoning_content ?? message.reasoning ?? undefined;
-  return {
+  const result: ChatResult = {
     id: completion.id ?? "",
     model: completion.model ?? context.requestModel,
     created: completion.created ?? context.nowSeconds,
     content,
-    ...(reasoning != null && { reasoning }),
-    ...(message.refusal !== undefined && { refusal: message.refusal }),
     toolCalls,
     finishReason: mapOpenAIFinishReason(choice.finish_reason),
     usage: completion.usage ? mapOpenAIUsage(completion.usage) : null,
     openaiBody: body as Record<string, unknown>,
   };
+  if (reasoning != null) result.reasoning = reasoning;
+  if (message.refusal !== undefined) result.refusal = message.refusal;
+  return result;
 }
 
 function badResponse(context: ResponseContext, message: string): GatewayError {

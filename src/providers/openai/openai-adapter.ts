@@ -86,7 +86,8 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
           requestModel: request.model,
           nowSeconds: Math.floor(Date.now() / 1000),
         });
-        return { ...result, openaiText: text };
+        result.openaiText = text;
+        return result;
       });
     },
 
