@@ -27,6 +27,26 @@ export interface ChainSettings {
 }
 
 export function chainSettings(config: Config, plan: Plan, headerTimeoutMs: number | null): ChainSettings {
+  // Without the header they depend only on the route: worked out once per route and shared.
+  if (headerTimeoutMs !== null) return settingsOf(config, plan, headerTimeoutMs);
+  let byRoute = settingsByRoute.get(config);
+  if (byRoute === undefined) {
+    byRoute = new Map();
+    settingsByRoute.set(config, byRoute);
+  }
+  let settings = byRoute.get(plan.route);
+  if (settings === undefined) {
+    settings = Object.freeze(settingsOf(config, plan, null));
+    Object.freeze(settings.timeouts);
+    byRoute.set(plan.route, settings);
+  }
+  return settings;
+}
+
+/** Routes are config names, so this holds one entry per route (and one for none). */
+const settingsByRoute = new WeakMap<Config, Map<string | null, ChainSettings>>();
+
+function settingsOf(config: Config, plan: Plan, headerTimeoutMs: number | null): ChainSettings {
   const { timeout, retry } = config.resilience;
   const route = routeOf(config, plan.route);
   const [deadlineMs, deadlineSource] =

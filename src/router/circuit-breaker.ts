@@ -178,12 +178,14 @@ export function record(state: BreakerState, outcome: BreakerOutcome, nowMs: numb
     case "closed": {
       if (count === "ignore") return { state };
       const buckets = addToWindow(state, count === "failure", nowMs);
-      const window = totals(buckets);
-      const { failureRate, minRequests } = state.options;
-      if (count === "failure" && window.requests >= minRequests && window.failures / window.requests >= failureRate) {
-        return { state: opened(state, nowMs), event: { from: "closed", to: "open", at: nowMs, reason: "failure_rate", window } };
+      if (count === "failure") {
+        const window = totals(buckets);
+        const { failureRate, minRequests } = state.options;
+        if (window.requests >= minRequests && window.failures / window.requests >= failureRate) {
+          return { state: opened(state, nowMs), event: { from: "closed", to: "open", at: nowMs, reason: "failure_rate", window } };
+        }
       }
-      return { state: { ...state, buckets } };
+      return { state: { options: state.options, generation: state.generation, status: "closed", buckets } };
     }
     default: {
       const _never: never = state;
@@ -226,8 +228,16 @@ function liveBuckets(state: BreakerState & { status: "closed" }, nowMs: number):
 }
 
 function addToWindow(state: BreakerState & { status: "closed" }, failure: boolean, nowMs: number): readonly Bucket[] {
-  const live = liveBuckets(state, nowMs);
   const index = bucketIndex(state.options, nowMs);
+  const buckets = state.buckets;
+  const newest = buckets[buckets.length - 1];
+  // The common case: the newest bucket is the current one and none has left the window yet.
+  if (newest !== undefined && newest.index >= index && (buckets[0] as Bucket).index > index - state.options.buckets) {
+    const next = buckets.slice();
+    next[next.length - 1] = { index: newest.index, requests: newest.requests + 1, failures: newest.failures + (failure ? 1 : 0) };
+    return next;
+  }
+  const live = liveBuckets(state, nowMs);
   const last = live.at(-1);
   // A clock that steps back lands in the newest bucket rather than reopening an old one.
   const current = last !== undefined && last.index >= index ? last : { index, requests: 0, failures: 0 };

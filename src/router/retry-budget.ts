@@ -38,8 +38,20 @@ export function createRetryBudget(options: Partial<RetryBudgetOptions> = {}): Re
 }
 
 export function recordRetryBudget(state: RetryBudgetState, event: RetryBudgetEvent, nowMs: number): RetryBudgetState {
-  const live = liveBuckets(state, nowMs);
   const index = bucketIndex(state.options, nowMs);
+  const buckets = state.buckets;
+  const newest = buckets[buckets.length - 1];
+  // The common case: the newest bucket is the current one and none has left the window yet.
+  if (newest !== undefined && newest.index >= index && (buckets[0] as Bucket).index > index - state.options.buckets) {
+    const next = buckets.slice();
+    next[next.length - 1] = {
+      index: newest.index,
+      requests: newest.requests + (event === "request" ? 1 : 0),
+      retries: newest.retries + (event === "retry" ? 1 : 0),
+    };
+    return { options: state.options, buckets: next };
+  }
+  const live = liveBuckets(state, nowMs);
   const last = live.at(-1);
   // A clock that steps back lands in the newest bucket rather than reopening an old one.
   const current = last !== undefined && last.index >= index ? last : { index, requests: 0, retries: 0 };
