@@ -76,9 +76,11 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     name,
     type,
 
-    async chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
+    // Not async itself: run's promise is the answer (an async wrapper would add a promise and a turn per call).
+    chat(request: ChatRequest, callOptions: CallOptions): Promise<ChatResult> {
       return upstream.run(callOptions.signal, { ms: callOptions.timeoutMs, what: "complete answer" }, async (call) => {
-        const res = await upstream.send(call, { path: paths.chat, headers: headers.json, body: mapOpenAIRequest({ ...request, stream: false }, type) });
+        const body = mapOpenAIRequest(request.stream ? { ...request, stream: false } : request, type);
+        const res = await upstream.send(call, { path: paths.chat, headers: headers.json, body });
         const { json, text } = upstream.readJson(res);
         const result = mapOpenAIResponse(json, {
           provider: name,
@@ -95,7 +97,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       const { call, body, release } = await upstream.openStream(callOptions.signal, callOptions.timeoutMs, {
         path: paths.chat,
         headers: headers.stream,
-        body: mapOpenAIRequest({ ...request, stream: true }, type),
+        body: mapOpenAIRequest(request.stream ? request : { ...request, stream: true }, type),
       });
       return releasingIterable(readOpenAIStream({ provider: name, body, call, idleTimeoutMs: callOptions.idleTimeoutMs, release }), release);
     },
