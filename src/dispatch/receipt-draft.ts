@@ -63,6 +63,8 @@ export class ReceiptDraft {
   /** Cost of answers paid for but not returned (an escalated answer's predecessor); null: unknown. */
   private discardedCostMicroUsd: number | null = 0;
   private written = false;
+  /** okCostMicroUsd's last answer and what it was worked out from. */
+  private okCost: { usage: Usage | null; target: Target | null; discarded: number | null; value: number | null } | null = null;
 
   constructor(runtime: Runtime, meta: RequestMeta) {
     this.runtime = runtime;
@@ -77,12 +79,26 @@ export class ReceiptDraft {
 
   /** Milliseconds spent inside upstream calls so far. */
   upstreamMs(): number {
-    return this.attempts.reduce((sum, a) => sum + a.latencyMs, 0);
+    let sum = 0;
+    for (const a of this.attempts) sum += a.latencyMs;
+    return sum;
   }
 
-  /** The gateway's own time: everything but the upstream calls. */
-  overheadMs(): number {
-    return Math.max(0, this.elapsedMs() - this.upstreamMs());
+  /** The gateway's own time: everything but the upstream calls (`elapsedMs` when the caller has it). */
+  overheadMs(elapsedMs: number = this.elapsedMs()): number {
+    return Math.max(0, elapsedMs - this.upstreamMs());
+  }
+
+  /**
+   * `costMicroUsd("ok")`, worked out once for the same usage, target and replaced answers: the
+   * response header and the receipt both carry it.
+   */
+  okCostMicroUsd(): number | null {
+    const last = this.okCost;
+    if (last !== null && last.usage === this.usage && last.target === this.target && last.discarded === this.discardedCostMicroUsd) return last.value;
+    const value = this.costMicroUsd("ok");
+    this.okCost = { usage: this.usage, target: this.target, discarded: this.discardedCostMicroUsd, value };
+    return value;
   }
 
   /** A warning sink for one target's adapter: messages are prefixed with the model they concern. */
@@ -146,6 +162,9 @@ export class ReceiptDraft {
     const target = this.target;
     const usage = this.usage;
     const attemptsWithTarget = this.attempts;
+    const elapsedMs = this.elapsedMs();
+    let simulated = attemptsWithTarget.length > 0;
+    for (const a of attemptsWithTarget) simulated &&= this.runtime.isSimulated(a.provider);
     const receipt: Receipt = {
       requestId: this.meta.requestId,
       createdAt: this.startedAt,
@@ -174,11 +193,11 @@ export class ReceiptDraft {
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       outputTokens: usage?.outputTokens ?? null,
       reasoningTokens: usage?.reasoningTokens ?? null,
-      costMicroUsd: this.costMicroUsd(status),
+      costMicroUsd: status === "ok" ? this.okCostMicroUsd() : this.costMicroUsd(status),
       estimatedCostMicroUsd: this.estimatedCostMicroUsd ?? this.lateEstimate(),
-      latencyMs: round(this.elapsedMs()),
+      latencyMs: round(elapsedMs),
       ttftMs: this.ttftMs === null ? null : round(this.ttftMs),
-      overheadMs: round(this.overheadMs()),
+      overheadMs: round(this.overheadMs(elapsedMs)),
       stream: this.meta.stream,
       toolCalls: this.toolCalls,
       validationFailures: this.validationFailures,
@@ -192,7 +211,7 @@ export class ReceiptDraft {
       errorKind: error?.kind ?? null,
       errorMessage: error?.message ?? null,
       warnings: this.warnings,
-      simulated: attemptsWithTarget.length > 0 && attemptsWithTarget.every((a) => this.runtime.isSimulated(a.provider)),
+      simulated,
     };
     if (status === "ok" && target && !this.cacheHit) this.observeAnswer(target, receipt);
     if (this.reservation) settleReservation(this.runtime, this.reservation, receipt);

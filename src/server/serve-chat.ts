@@ -141,7 +141,7 @@ export function createChatHandler<P extends EdgeRequest>(options: ChatHandlerOpt
     if (!request.stream) {
       const outcome = hit ?? (await orFromCache(() => runChat(draft, request, a.signal), (cached) => cached));
       const text = codec.encodeResult(outcome.result, { parsed, draft, target: outcome.target });
-      const cost = draft.costMicroUsd();
+      const cost = draft.okCostMicroUsd();
       const headers = responseHeaders(draft, codec.requestIdHeader);
       if (cost !== null) headers["x-switchyard-cost-usd"] = formatUsd(cost);
       sendJsonText(a.res, 200, text, headers);
