@@ -1,4 +1,5 @@
 import type { ReceiptDraft } from "../dispatch/receipt-draft.ts";
+import type { Target } from "../router/plan.ts";
 
 export function idHeaders(requestId: string, idHeader: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { "x-switchyard-request-id": requestId };
@@ -13,10 +14,16 @@ export function responseHeaders(draft: ReceiptDraft, idHeader?: string): Record<
   if (plan?.route) headers["x-switchyard-route"] = headerSafe(plan.route);
   if (plan?.lane) headers["x-switchyard-lane"] = headerSafe(plan.lane);
   // A cached answer names the model that gave it, though no attempt was made this time.
-  if (draft.target && (draft.attempts.length > 0 || draft.cacheHit)) {
-    headers["x-switchyard-model"] = headerSafe(draft.target.modelId);
-    headers["x-switchyard-provider"] = headerSafe(draft.target.provider);
-    if (draft.runtime.isSimulated(draft.target.provider)) headers["x-switchyard-simulated"] = "true";
+  const target = draft.target;
+  if (target && (draft.attempts.length > 0 || draft.cacheHit)) {
+    let names = targetHeaders.get(target);
+    if (names === undefined) {
+      names = { model: headerSafe(target.modelId), provider: headerSafe(target.provider) };
+      targetHeaders.set(target, names);
+    }
+    headers["x-switchyard-model"] = names.model;
+    headers["x-switchyard-provider"] = names.provider;
+    if (draft.runtime.isSimulated(target.provider)) headers["x-switchyard-simulated"] = "true";
   }
   headers["x-switchyard-attempts"] = String(draft.attempts.length);
   headers["x-switchyard-cache"] = draft.cacheHit ? "hit" : "miss";
@@ -25,6 +32,9 @@ export function responseHeaders(draft: ReceiptDraft, idHeader?: string): Record<
   if (draft.warnings.length > 0) headers["x-switchyard-warning"] = warningHeader(draft.warnings);
   return headers;
 }
+
+/** A target's names as header values, worked out once per target (plans, and so their targets, are shared). */
+const targetHeaders = new WeakMap<Target, { model: string; provider: string }>();
 
 /**
  * A value that can go in a header: printable ASCII only. Config names and `<provider>/<model>`

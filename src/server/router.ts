@@ -14,13 +14,20 @@ interface RouteEntry {
 /** A small exact-match router: a handful of routes, matched by method and path segments. */
 export class Router {
   private readonly routes: RouteEntry[] = [];
-  /** Paths without parameters, by `METHOD path`: the hot routes take one map lookup. */
-  private readonly exact = new Map<string, Handler>();
+  /** Paths without parameters, by method and path: the hot routes take two map lookups and build no key. */
+  private readonly exact = new Map<string, Map<string, Handler>>();
 
   on(method: string, path: string, handler: Handler): this {
     const segments = path.split("/").filter(Boolean);
     this.routes.push({ method, segments, handler });
-    if (!segments.some((s) => s.startsWith(":"))) this.exact.set(`${method} /${segments.join("/")}`, handler);
+    if (!segments.some((s) => s.startsWith(":"))) {
+      let paths = this.exact.get(method);
+      if (paths === undefined) {
+        paths = new Map();
+        this.exact.set(method, paths);
+      }
+      paths.set(`/${segments.join("/")}`, handler);
+    }
     return this;
   }
 
@@ -28,7 +35,7 @@ export class Router {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
-    const direct = this.exact.get(`${req.method ?? ""} ${path}`);
+    const direct = this.exact.get(req.method ?? "")?.get(path);
     if (direct) {
       this.run(direct, req, res, {});
       return;
