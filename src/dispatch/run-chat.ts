@@ -9,6 +9,7 @@ import type { ReceiptDraft } from "./receipt-draft.ts";
 import { runDownChain } from "./run-down-chain.ts";
 import { validateAnswer } from "./validate-answer.ts";
 import { routeOf } from "../config/route-of.ts";
+import type { RouteConfig } from "../config/schema.ts";
 
 export interface ChatOutcome {
   result: ChatResult;
@@ -21,13 +22,23 @@ export interface ChatOutcome {
  * `escalate_to` — the request runs again on that lane or route (once); the client gets the
  * escalated answer, and the receipt's cost includes both.
  */
-export async function runChat(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal, targets?: readonly Target[]): Promise<ChatOutcome> {
-  const first = await runOnce(draft, request, signal, targets);
+export function runChat(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal, targets?: readonly Target[]): Promise<ChatOutcome> {
+  const route = routeOf(draft.runtime.config, draft.plan?.route);
+  // Without validation the chain's answer is the answer: no async step of its own in between.
+  if (!route?.validate) return runOnce(draft, request, signal, targets);
+  return runValidated(draft, request, signal, { route, validate: route.validate, targets });
+}
+
+async function runValidated(
+  draft: ReceiptDraft,
+  request: ChatRequest,
+  signal: AbortSignal,
+  options: { route: RouteConfig; validate: NonNullable<RouteConfig["validate"]>; targets: readonly Target[] | undefined },
+): Promise<ChatOutcome> {
+  const { route, validate } = options;
   const config = draft.runtime.config;
-  const plan = draft.plan;
-  const route = routeOf(config, plan?.route);
-  if (!route?.validate) return first;
-  const failure = validateAnswer(first.result, request, route.validate);
+  const first = await runOnce(draft, request, signal, options.targets);
+  const failure = validateAnswer(first.result, request, validate);
   if (failure === null) return first;
   draft.validationFailures += 1;
   draft.warnings.push(`${first.target.modelId}: answer failed validation (${failure})`);
@@ -40,7 +51,7 @@ export async function runChat(draft: ReceiptDraft, request: ChatRequest, signal:
     const second = await runOnce(draft, request, signal, orderChain(draft, escalation, draft.meta.taskId));
     // The first answer was paid for too.
     draft.addDiscardedCost(first.result.usage === null ? 0 : computeCostMicroUsd(first.result.usage, draft.runtime.priceOf(first.target)));
-    const again = validateAnswer(second.result, request, route.validate);
+    const again = validateAnswer(second.result, request, validate);
     if (again !== null) {
       draft.validationFailures += 1;
       draft.warnings.push(`${second.target.modelId}: escalated answer also failed validation (${again})`);
@@ -70,21 +81,24 @@ function runOnce(draft: ReceiptDraft, request: ChatRequest, signal: AbortSignal,
   return runDownChain(
     draft,
     signal,
-    async ({ target, timeouts, startedMs }) => {
-      const result = await adapterFor(runtime, target).chat(requestFor(runtime, request, target), {
-        signal,
-        timeoutMs: timeouts.totalMs,
-        idleTimeoutMs: timeouts.idleMs,
-        warn: draft.warnFor(target),
-      });
-      draft.recordAnswered(target, runtime.monotonicMs() - startedMs);
-      draft.ttftMs = draft.elapsedMs();
-      draft.usage = result.usage;
-      draft.upstreamModelReported = result.model;
-      draft.finishReason = result.finishReason;
-      draft.toolCalls = result.toolCalls.length;
-      return { result, target };
-    },
+    // A callback, not an async function: one promise step per attempt instead of two.
+    ({ target, timeouts, startedMs }) =>
+      adapterFor(runtime, target)
+        .chat(requestFor(runtime, request, target), {
+          signal,
+          timeoutMs: timeouts.totalMs,
+          idleTimeoutMs: timeouts.idleMs,
+          warn: draft.warnFor(target),
+        })
+        .then((result) => {
+          draft.recordAnswered(target, runtime.monotonicMs() - startedMs);
+          draft.ttftMs = draft.elapsedMs();
+          draft.usage = result.usage;
+          draft.upstreamModelReported = result.model;
+          draft.finishReason = result.finishReason;
+          draft.toolCalls = result.toolCalls.length;
+          return { result, target };
+        }),
     targets === undefined ? {} : { targets },
   );
 }
