@@ -141,7 +141,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = await openWorkerReceiptStore(options.ledgerPath);
   const keyStore = options.keyStore ?? openSqliteKeyStore(keyStorePathFor(options.ledgerPath));
   const auth = await createAuthenticator({ store: keyStore, required: config.keys.required });
-  const writer = new ReceiptWriter({ store });
+  // The ledger thread's transactions do not hold up this event loop: large slices, few messages.
+  const writer = new ReceiptWriter({ store, sliceSize: 500 });
   const simulated = new Set(Object.entries(config.providers).filter(([, p]) => p.type === "simulated").map(([n]) => n));
   const health = createDeploymentHealth(config, () => performance.now());
   const metrics = new GatewayMetrics({ config, health });

@@ -18,22 +18,22 @@ import type { Attempt, Receipt, RoutingRecord } from "./receipt.ts";
 
 /** Appends `r` to `out`. */
 export function packReceipt(r: Receipt, out: ValuePacker): void {
-  const add = (v: PackedValue): void => out.add(v);
-  add(r.requestId); add(r.createdAt); add(r.endpoint); add(r.keyId); add(r.taskId); add(r.taskType); add(r.complexity);
-  add(r.route); add(r.lane); add(r.rollout); add(r.arm); add(r.requestedModel); add(r.model); add(r.provider);
-  add(r.providerType); add(r.upstreamModel); add(r.upstreamModelReported); add(r.attempts.length);
+  // out.add, not a shorter local wrapper: one call per value instead of two, ~60 times a receipt.
+  out.add(r.requestId); out.add(r.createdAt); out.add(r.endpoint); out.add(r.keyId); out.add(r.taskId); out.add(r.taskType); out.add(r.complexity);
+  out.add(r.route); out.add(r.lane); out.add(r.rollout); out.add(r.arm); out.add(r.requestedModel); out.add(r.model); out.add(r.provider);
+  out.add(r.providerType); out.add(r.upstreamModel); out.add(r.upstreamModelReported); out.add(r.attempts.length);
   for (const a of r.attempts) {
-    add(a.provider); add(a.model); add(a.upstreamModel); add(a.status); add(a.errorKind); add(a.errorMessage); add(a.latencyMs); add(a.ttftMs);
+    out.add(a.provider); out.add(a.model); out.add(a.upstreamModel); out.add(a.status); out.add(a.errorKind); out.add(a.errorMessage); out.add(a.latencyMs); out.add(a.ttftMs);
   }
   const routing = r.routing;
-  add(r.retries); add(r.fallbacks); add(r.cacheHit); add(r.idempotencyKey); add(r.inputTokens); add(r.cachedInputTokens);
-  add(r.cacheWriteTokens); add(r.outputTokens); add(r.reasoningTokens); add(r.costMicroUsd); add(r.estimatedCostMicroUsd);
-  add(r.latencyMs); add(r.ttftMs); add(r.overheadMs); add(r.stream); add(r.toolCalls); add(r.validationFailures);
-  add(r.escalations); add(routing === null ? null : routing.resolvedBy); add(routing === null ? null : routingRest(routing));
-  add(r.finishReason); add(r.finishReasonRaw); add(r.reasoningEffort); add(r.status); add(r.httpStatus); add(r.errorKind);
-  add(r.errorMessage); add(r.warnings.length);
-  for (const w of r.warnings) add(w);
-  add(r.simulated);
+  out.add(r.retries); out.add(r.fallbacks); out.add(r.cacheHit); out.add(r.idempotencyKey); out.add(r.inputTokens); out.add(r.cachedInputTokens);
+  out.add(r.cacheWriteTokens); out.add(r.outputTokens); out.add(r.reasoningTokens); out.add(r.costMicroUsd); out.add(r.estimatedCostMicroUsd);
+  out.add(r.latencyMs); out.add(r.ttftMs); out.add(r.overheadMs); out.add(r.stream); out.add(r.toolCalls); out.add(r.validationFailures);
+  out.add(r.escalations); out.add(routing === null ? null : routing.resolvedBy); out.add(routing === null ? null : routingRest(routing));
+  out.add(r.finishReason); out.add(r.finishReasonRaw); out.add(r.reasoningEffort); out.add(r.status); out.add(r.httpStatus); out.add(r.errorKind);
+  out.add(r.errorMessage); out.add(r.warnings.length);
+  for (const w of r.warnings) out.add(w);
+  out.add(r.simulated);
 }
 
 /** The receipts `packReceipt` wrote into `bytes`, in order. Throws on bytes it did not write. */

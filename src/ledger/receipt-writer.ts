@@ -171,8 +171,12 @@ export class ReceiptWriter {
 
   private async drainLoop(): Promise<void> {
     this.cancelTimers();
-    while (this.buffer.length > 0) {
-      const slice = this.buffer.splice(0, this.sliceSize);
+    // What waits now. Receipts written meanwhile go with the next flush (their timer is set as
+    // they arrive), in full slices rather than a trickle of small ones.
+    let left = this.buffer.length;
+    while (left > 0 && this.buffer.length > 0) {
+      const slice = this.buffer.splice(0, Math.min(this.sliceSize, left));
+      left -= slice.length;
       this.inFlight = slice;
       try {
         const isolate = this.failures >= ISOLATE_AFTER_FAILURES || (this.closed && this.failures > 0);
