@@ -17,17 +17,16 @@ export interface ResponseContext {
 
 /** A parsed Chat Completions body → core result; `openaiBody` keeps the body as it came. */
 export function mapOpenAIResponse(body: unknown, context: ResponseContext): ChatResult {
-  const answered = `provider ${context.provider} answered with`;
   if (!isOpenAICompletion(body)) {
     // The schema, run only on this failure path, says what is wrong.
     const parsed = openAIChatCompletionSchema.safeParse(body);
     const issue = parsed.success ? "unexpected shape" : firstIssue(parsed.error);
-    throw badResponse(context, `${answered} JSON that is not a chat completion (status ${context.status}): ${issue}`);
+    throw badResponse(context, `provider ${context.provider} answered with JSON that is not a chat completion (status ${context.status}): ${issue}`);
   }
   const completion = body;
   // n > 1 is not part of the core model: the first choice answers.
   const choice = completion.choices.find((c) => (c.index ?? 0) === 0) ?? completion.choices[0];
-  if (!choice) throw badResponse(context, `${answered} a chat completion without choices (status ${context.status})`);
+  if (!choice) throw badResponse(context, `provider ${context.provider} answered with a chat completion without choices (status ${context.status})`);
   const message = choice.message;
   const content =
     typeof message.content === "string" || message.content == null

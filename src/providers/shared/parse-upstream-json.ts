@@ -10,19 +10,20 @@ export interface UpstreamBody {
 /** A response body that must be JSON → its value, or `bad_response` saying what came back instead. */
 export function parseUpstreamJson(body: UpstreamBody): unknown {
   const trimmed = body.text.trim();
-  const answered = `provider ${body.provider} answered with`;
-  if (trimmed === "") throw badResponse(body, `${answered} an empty body (status ${body.status})`);
+  if (trimmed === "") throw badResponse(body, `${answered(body)} an empty body (status ${body.status})`);
   if ((body.contentType ?? "").includes("text/html") || /^<(!doctype|html|\?xml|head|body)/i.test(trimmed)) {
     const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-    throw badResponse(body, `${answered} HTML, not JSON (status ${body.status})${title ? `: ${title}` : ""}`);
+    throw badResponse(body, `${answered(body)} HTML, not JSON (status ${body.status})${title ? `: ${title}` : ""}`);
   }
   try {
     return JSON.parse(trimmed) as unknown;
   } catch {
     const what = /^[{[]/.test(trimmed) ? "truncated or malformed JSON" : "text, not JSON";
-    throw badResponse(body, `${answered} ${what} (status ${body.status}): ${snippet(trimmed)}`);
+    throw badResponse(body, `${answered(body)} ${what} (status ${body.status}): ${snippet(trimmed)}`);
   }
 }
+
+const answered = (body: UpstreamBody): string => `provider ${body.provider} answered with`;
 
 export function snippet(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ");

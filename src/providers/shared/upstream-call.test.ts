@@ -85,3 +85,35 @@ test("after dispose the client's signal no longer reaches the call", () => {
   assert.equal(call.aborted, false);
   assert.equal(call.errorFrom(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })).kind, "network");
 });
+
+test("a long limit is watched by the shared timer: it fires, a little late at most, and disarm or dispose stop it", async () => {
+  const call = start();
+  const armed = performance.now();
+  call.arm(5_000, timeout);
+  const quiet = start();
+  quiet.arm(5_000, timeout);
+  quiet.disarm();
+  const disposed = start();
+  disposed.arm(5_000, timeout);
+  disposed.dispose();
+  await new Promise((resolve) => call.onAbort(resolve));
+  const waited = performance.now() - armed;
+  assert.ok(waited >= 4_990 && waited < 5_400, `a 5 s limit fired after ${waited.toFixed(0)} ms`);
+  assert.equal(call.errorFrom(new Error("aborted")).kind, "timeout");
+  assert.equal(quiet.aborted, false);
+  assert.equal(disposed.aborted, false);
+  call.dispose();
+  quiet.dispose();
+});
+
+test("a call moves between its own timer and the shared one as its limit changes", async () => {
+  const call = start();
+  call.arm(30, timeout);
+  call.arm(10_000, timeout);
+  await sleep(80);
+  assert.equal(call.aborted, false, "the 30 ms timer fired although the limit had moved to 10 s");
+  call.arm(30, timeout);
+  await new Promise((resolve) => call.onAbort(resolve));
+  assert.equal(call.aborted, true);
+  call.dispose();
+});

@@ -33,6 +33,38 @@ export function startUpstreamCall(options: { provider: string; origin: string; c
   return new Call(options.provider, options.origin, options.clientSignal);
 }
 
+/**
+ * Limits this long or longer are watched by one timer for all calls, which looks every
+ * `SHARED_TICK_MS`, instead of a timer per call: a call then costs a set insertion, not a timer
+ * list insertion and removal. Such a limit fires up to one tick late (a 120 s limit, 100 ms).
+ */
+const SHARED_MIN_MS = 5_000;
+const SHARED_TICK_MS = 100;
+const watched = new Set<Call>();
+let sharedTimer: NodeJS.Timeout | undefined;
+
+function watch(call: Call): void {
+  watched.add(call);
+  if (sharedTimer === undefined) {
+    // Unreferenced: what a call waits on (its socket) keeps the process alive, not its limit.
+    sharedTimer = setInterval(checkWatched, SHARED_TICK_MS);
+    sharedTimer.unref();
+  }
+}
+
+function unwatch(call: Call): void {
+  watched.delete(call);
+  if (watched.size === 0 && sharedTimer !== undefined) {
+    clearInterval(sharedTimer);
+    sharedTimer = undefined;
+  }
+}
+
+function checkWatched(): void {
+  const now = performance.now();
+  for (const call of watched) call.check(now);
+}
+
 class Call implements UpstreamCall {
   aborted = false;
   reason: unknown = undefined;
@@ -55,7 +87,7 @@ class Call implements UpstreamCall {
     if (!this.armed) return;
     const left = this.deadline - performance.now();
     if (left > 0) this.schedule(left);
-    else this.abort(this.onTimeout?.() ?? new GatewayError("timeout", `${this.provider}: timed out`, { provider: this.provider }));
+    else this.expire();
   };
   private readonly onClientAbort = (): void => {
     this.abort(new GatewayError("client_closed", `${this.provider}: the request was cancelled by the caller`, { provider: this.provider }));
@@ -80,13 +112,16 @@ class Call implements UpstreamCall {
 
   arm(ms: number, onTimeout: () => GatewayError): void {
     if (!(ms > 0 && Number.isFinite(ms))) {
-      this.armed = false;
+      this.disarm();
       return;
     }
     this.onTimeout = onTimeout;
     this.armed = true;
     this.deadline = performance.now() + ms;
-    if (this.timer === undefined) {
+    if (ms >= SHARED_MIN_MS) {
+      // A shorter limit's own timer, if one is pending, finds the later deadline and hands over.
+      watch(this);
+    } else if (this.timer === undefined) {
       this.schedule(ms);
     } else if (this.firesAt > this.deadline) {
       clearTimeout(this.timer);
@@ -96,6 +131,7 @@ class Call implements UpstreamCall {
 
   disarm(): void {
     this.armed = false;
+    unwatch(this);
   }
 
   errorFrom(err: unknown): GatewayError {
@@ -107,12 +143,28 @@ class Call implements UpstreamCall {
     this.armed = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    unwatch(this);
     this.clientSignal.removeEventListener("abort", this.onClientAbort);
   }
 
+  /** For the shared timer: expires the call when its limit has passed. */
+  check(now: number): void {
+    if (this.armed && now >= this.deadline) this.expire();
+  }
+
   private schedule(ms: number): void {
+    if (ms >= SHARED_MIN_MS) {
+      watch(this);
+      return;
+    }
     this.firesAt = performance.now() + ms;
     this.timer = setTimeout(this.fire, ms);
+  }
+
+  private expire(): void {
+    this.armed = false;
+    unwatch(this);
+    this.abort(this.onTimeout?.() ?? new GatewayError("timeout", `${this.provider}: timed out`, { provider: this.provider }));
   }
 
   private abort(reason: unknown): void {
