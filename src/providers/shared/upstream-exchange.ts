@@ -63,17 +63,22 @@ export function exchangeStream(dispatcher: Dispatcher, options: ExchangeOptions)
  * its answer, with undici's error, or with the hook's reason as soon as the hook aborts — also
  * while the request still waits for a connection (it is dropped when its turn comes).
  */
-abstract class Exchange implements Dispatcher.DispatchHandler {
+abstract class Exchange<T> implements Dispatcher.DispatchHandler {
   private settled = false;
   private controller: Dispatcher.DispatchController | null = null;
   private readonly hook: AbortHook;
+  /** Settle the promise the exchange was started for. */
+  protected readonly resolve: (value: T) => void;
+  protected readonly reject: (err: unknown) => void;
   private readonly onAbort = (reason: unknown): void => {
     this.controller?.abort(reason as Error);
     this.fail(reason);
   };
 
-  constructor(hook: AbortHook) {
+  constructor(hook: AbortHook, resolve: (value: T) => void, reject: (err: unknown) => void) {
     this.hook = hook;
+    this.resolve = resolve;
+    this.reject = reject;
   }
 
   begin(dispatcher: Dispatcher, options: ExchangeOptions): void {
@@ -148,18 +153,10 @@ abstract class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
-class WholeExchange extends Exchange {
+class WholeExchange extends Exchange<UpstreamAnswer> {
   private readonly chunks: Buffer[] = [];
   private statusCode = 0;
   private headers: ResponseHeaders = {};
-  private readonly resolve: (answer: UpstreamAnswer) => void;
-  private readonly reject: (err: unknown) => void;
-
-  constructor(hook: AbortHook, resolve: (answer: UpstreamAnswer) => void, reject: (err: unknown) => void) {
-    super(hook);
-    this.resolve = resolve;
-    this.reject = reject;
-  }
 
   protected start(statusCode: number, headers: ResponseHeaders): void {
     this.statusCode = statusCode;
@@ -179,16 +176,8 @@ class WholeExchange extends Exchange {
   }
 }
 
-class StreamExchange extends Exchange {
+class StreamExchange extends Exchange<UpstreamStream> {
   private body: BodyQueue | null = null;
-  private readonly resolve: (stream: UpstreamStream) => void;
-  private readonly reject: (err: unknown) => void;
-
-  constructor(hook: AbortHook, resolve: (stream: UpstreamStream) => void, reject: (err: unknown) => void) {
-    super(hook);
-    this.resolve = resolve;
-    this.reject = reject;
-  }
 
   protected start(statusCode: number, headers: ResponseHeaders, c: Dispatcher.DispatchController): void {
     const queue = new BodyQueue(c);
