@@ -68,6 +68,14 @@ export function runKeyStoreConformance(name: string, makeStore: (clock: () => nu
       assert.deepEqual(await (await open()).list(), []);
     });
 
+    test("keys created in the same millisecond are listed in the order they were created", async () => {
+      const store = await open();
+      now = 3_000;
+      const names = ["k1", "k2", "k3", "k4", "k5", "k6"];
+      for (const name of names) await store.create({ name });
+      assert.deepEqual((await store.list()).map((r) => r.name), names);
+    });
+
     test("a name is unique among keys that are not revoked", async () => {
       const store = await open();
       await store.create({ name: "dup" });

@@ -61,7 +61,7 @@ export interface KeyStore {
    * (`duplicate_name`, `invalid_spec`) when the spec cannot be stored.
    */
   create(spec: KeySpec): Promise<{ record: KeyRecord; secret: string }>;
-  /** Every key, revoked ones included, oldest first (ties by id). */
+  /** Every key, revoked ones included, oldest first (keys of the same millisecond in the order they were created). */
   list(): Promise<KeyRecord[]>;
   /** Revokes by id, or by name (the key of that name that is not revoked, else the latest one). */
   revoke(idOrName: string): Promise<RevokeResult>;

@@ -40,7 +40,8 @@ export function createMemoryKeyStore(options: MemoryKeyStoreOptions = {}): KeySt
     },
     async list() {
       assertOpen();
-      return records.map(copy).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // A stable sort: keys created in the same millisecond stay in creation order.
+      return records.map(copy).sort((a, b) => a.createdAt - b.createdAt);
     },
     async revoke(idOrName: string): Promise<RevokeResult> {
       assertOpen();

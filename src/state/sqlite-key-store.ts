@@ -114,10 +114,10 @@ class SqliteKeyStore implements KeyStore {
     this.clock = clock;
     this.statements = {
       insert: db.prepare("INSERT INTO keys (id, name, prefix, hash, created_at, revoked_at, budget, rate_limit, routes) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)"),
-      all: db.prepare(`${SELECT} ORDER BY created_at, id`),
+      all: db.prepare(`${SELECT} ORDER BY created_at, rowid`),
       byId: db.prepare(`${SELECT} WHERE id = ?`),
       byActiveName: db.prepare(`${SELECT} WHERE name = ? AND revoked_at IS NULL`),
-      byLatestName: db.prepare(`${SELECT} WHERE name = ? ORDER BY created_at DESC, id DESC LIMIT 1`),
+      byLatestName: db.prepare(`${SELECT} WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`),
       byHash: db.prepare(`${SELECT} WHERE hash = ?`),
       revoke: db.prepare("UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       count: db.prepare("SELECT COUNT(*) AS n FROM keys"),
