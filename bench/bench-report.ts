@@ -143,6 +143,11 @@ export interface ReceiptCheck {
   cliNewest: string | null;
   /** Receipts per lane (`(none)` for requests that named a model), when the table has a lane column. */
   ledgerByLane: Record<string, number>;
+  /**
+   * The most answered requests whose receipts were not yet in the ledger, read right after each
+   * loaded run: how far the background writer fell behind while it was measured (null: not read).
+   */
+  maxLedgerLag: number | null;
 }
 
 export interface BenchReport {

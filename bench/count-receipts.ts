@@ -39,3 +39,15 @@ export function countReceipts(ledgerPath: string): ReceiptCount {
     db.close();
   }
 }
+
+/** Just the number of receipts, or null without a receipts table: cheap enough to read between runs. */
+export function countReceiptRows(ledgerPath: string): number | null {
+  const db = new DatabaseSync(ledgerPath, { readOnly: true });
+  try {
+    return Number((db.prepare("SELECT count(*) AS n FROM receipts").get() as { n: number }).n);
+  } catch {
+    return null;
+  } finally {
+    db.close();
+  }
+}

@@ -100,6 +100,9 @@ function admissionLines(a: AdmissionReport): string[] {
   return out;
 }
 
+/** The gateway's ReceiptWriter: four slices of 500 (src/main.ts, receipt-writer.ts). */
+const LEDGER_URGENT_BACKLOG = 2000;
+
 function receiptLines(title: string, r: ReceiptCheck): string[] {
   const out: string[] = [];
   const ledger = r.ledgerCount === null ? `no receipts table found in ${r.ledgerPath}` : `${r.ledgerCount} receipt(s) in ${r.ledgerPath} (table ${r.ledgerTable ?? "?"})`;
@@ -107,6 +110,9 @@ function receiptLines(title: string, r: ReceiptCheck): string[] {
   out.push(`  for ${r.requestsAnswered} request(s) the gateway answered and ${r.requestsSent - r.requestsAnswered} more cut off in flight when a run stopped (warm-ups, sanity checks and TTFT probe included)`);
   const statuses = Object.entries(r.ledgerByStatus);
   if (statuses.length > 0) out.push(`  by status: ${statuses.map(([s, n]) => `${s} ${n}`).join(", ")}`);
+  if (r.maxLedgerLag !== null) {
+    out.push(`  at the end of each loaded run at most ${Math.max(0, r.maxLedgerLag)} answered request(s) still had no receipt in the ledger (written in the background; at normal priority from ${LEDGER_URGENT_BACKLOG} waiting)`);
+  }
   const lanes = Object.entries(r.ledgerByLane);
   if (lanes.length > 0) out.push(`  by lane: ${lanes.map(([l, n]) => `${l} ${n}`).join(", ")}`);
   out.push(`  switchyard receipts --last 5 --json: ${typeof r.cliLast === "number" ? `${r.cliLast} receipt(s)` : `failed: ${r.cliLast}`}${r.cliNewest ? `; newest: ${r.cliNewest}` : ""}`);

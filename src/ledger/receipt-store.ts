@@ -22,6 +22,14 @@ export interface ListFeedbackQuery {
   requestId?: string;
 }
 
+export interface InsertOptions {
+  /**
+   * Write at full priority: the writer has fallen behind, or is closing. A store that writes in
+   * the background (worker-receipt-store.ts) otherwise writes at the lowest priority it can.
+   */
+  urgent?: boolean;
+}
+
 /**
  * Where receipts and task outcomes are kept. Implementations: SQLite (default) and, later,
  * Postgres. Every implementation runs the same conformance suite.
@@ -31,7 +39,7 @@ export interface ReceiptStore {
    * Writes a batch atomically. A receipt whose request id is already stored replaces it, so a
    * batch retried after an unclear failure is not an error.
    */
-  insertMany(receipts: readonly Receipt[]): Promise<void>;
+  insertMany(receipts: readonly Receipt[], options?: InsertOptions): Promise<void>;
   get(requestId: string): Promise<Receipt | null>;
   list(query: ListReceiptsQuery): Promise<Receipt[]>;
   /** Writes feedback atomically, keeping every row; one whose id is already stored replaces it. */

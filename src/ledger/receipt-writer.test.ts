@@ -5,23 +5,26 @@ import { makeReceipt } from "./make-receipt.ts";
 import { createMemoryReceiptStore } from "./memory-receipt-store.ts";
 import type { Feedback } from "./feedback.ts";
 import type { Receipt } from "./receipt.ts";
-import type { ReceiptStore } from "./receipt-store.ts";
+import type { InsertOptions, ReceiptStore } from "./receipt-store.ts";
 import { ReceiptWriter, type ReceiptWriterOptions } from "./receipt-writer.ts";
 
 /** A memory store that records batches and fails on demand. */
 class FakeStore implements ReceiptStore {
   readonly inner = createMemoryReceiptStore();
   readonly batches: string[][] = [];
+  /** Whether each batch was written as urgent. */
+  readonly urgent: boolean[] = [];
   events: string[] = [];
   down = false;
   rejects = new Set<string>();
   closed = false;
 
-  async insertMany(receipts: readonly Receipt[]): Promise<void> {
+  async insertMany(receipts: readonly Receipt[], options?: InsertOptions): Promise<void> {
     if (this.down) throw new Error("disk I/O error");
     const bad = receipts.find((r) => this.rejects.has(r.requestId));
     if (bad) throw new Error(`NOT NULL constraint failed (${bad.requestId})`);
     this.batches.push(receipts.map((r) => r.requestId));
+    this.urgent.push(options?.urgent === true);
     this.events.push(`insert:${receipts.length}`);
     await this.inner.insertMany(receipts);
   }
@@ -107,6 +110,26 @@ describe("ReceiptWriter", () => {
     await flushed;
     assert.deepEqual(store.batches, [["r0", "r1"], ["r2", "r3"], ["r4"]]);
     assert.deepEqual(store.events, ["insert:2", "other work", "insert:2", "insert:1"]);
+    await writer.close();
+  });
+
+  test("a slice is urgent while a backlog of urgentBacklog or more waits behind it, and while closing", async () => {
+    const { store, writer } = setup({ sliceSize: 2, urgentBacklog: 3 });
+    for (let i = 0; i < 7; i++) writer.write(r(i));
+    await writer.flush();
+    // Behind each slice wait 5, 3, 1, then none.
+    assert.deepEqual(store.batches.map((b) => b.length), [2, 2, 2, 1]);
+    assert.deepEqual(store.urgent, [true, true, false, false]);
+    writer.write(r(8));
+    await writer.close();
+    assert.deepEqual(store.urgent.slice(4), [true], "the last flush, on close, is urgent");
+  });
+
+  test("by default a slice becomes urgent with four slices waiting behind it", async () => {
+    const { store, writer } = setup({ sliceSize: 2 });
+    for (let i = 0; i < 11; i++) writer.write(r(i));
+    await writer.flush();
+    assert.deepEqual(store.urgent, [true, false, false, false, false, false]);
     await writer.close();
   });
 

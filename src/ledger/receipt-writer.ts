@@ -16,6 +16,12 @@ export interface ReceiptWriterOptions {
   /** How long a receipt may wait in memory before it is flushed. */
   flushIntervalMs?: number;
   /**
+   * Receipts still waiting behind a slice that make its write urgent (`InsertOptions.urgent`):
+   * a store that writes in the background has fallen behind and writes at full priority until
+   * fewer wait. Default: four slices.
+   */
+  urgentBacklog?: number;
+  /**
    * Receipts held in memory while the store keeps failing. Past this, the oldest are dropped
    * (and counted, and logged) so that a dead disk cannot take the gateway's memory with it.
    */
@@ -59,6 +65,7 @@ export class ReceiptWriter {
   private readonly maxBatch: number;
   private readonly sliceSize: number;
   private readonly flushIntervalMs: number;
+  private readonly urgentBacklog: number;
   private readonly maxBuffered: number;
   private readonly maxRetryDelayMs: number;
   private readonly log: (line: string) => void;
@@ -83,6 +90,7 @@ export class ReceiptWriter {
     this.maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.sliceSize = Math.max(1, Math.min(this.maxBatch, options.sliceSize ?? 100));
     this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? 100);
+    this.urgentBacklog = Math.max(0, options.urgentBacklog ?? 4 * this.sliceSize);
     this.maxBuffered = Math.max(this.maxBatch, options.maxBuffered ?? 100_000);
     this.maxRetryDelayMs = Math.max(this.flushIntervalMs, options.maxRetryDelayMs ?? 5_000);
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
@@ -203,7 +211,9 @@ export class ReceiptWriter {
       if (e.type === "receipt") receipts.push(e.receipt);
       else feedback.push(e.feedback);
     }
-    if (receipts.length > 0) await this.store.insertMany(receipts);
+    // Behind, or closing: the rest must not wait for a CPU to fall idle.
+    const urgent = this.closed || this.buffer.length >= this.urgentBacklog;
+    if (receipts.length > 0) await this.store.insertMany(receipts, { urgent });
     if (feedback.length > 0) await this.store.insertFeedback(feedback);
   }
 

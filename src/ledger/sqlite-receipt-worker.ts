@@ -2,21 +2,24 @@ import { parentPort, workerData } from "node:worker_threads";
 import { unpackReceipts } from "./pack-receipt.ts";
 import type { ReceiptStore } from "./receipt-store.ts";
 import { openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
-import type { StoreReply, StoreRequest } from "./worker-receipt-store.ts";
+import { lowerThreadPriority } from "./thread-priority.ts";
+import type { LedgerThreadData, OpenReply, StoreReply, StoreRequest } from "./worker-receipt-store.ts";
 
 /*
- * The thread that owns the SQLite ledger: node:sqlite is synchronous, so its inserts run here
- * instead of on the gateway's event loop. The first message says whether the ledger opened.
+ * A thread that owns a connection to the SQLite ledger: node:sqlite is synchronous, so its
+ * inserts run here instead of on the gateway's event loop. The first message says whether the
+ * ledger opened, and at what priority this thread runs.
  */
 const port = parentPort;
 if (!port) throw new Error("sqlite-receipt-worker must run as a worker thread");
 
+const data = workerData as LedgerThreadData;
 let store: ReceiptStore | null = null;
 try {
-  store = openSqliteReceiptStore((workerData as { path: string }).path);
-  port.postMessage({ id: 0, ok: true, value: null } satisfies StoreReply);
+  store = openSqliteReceiptStore(data.path);
+  port.postMessage({ ok: true, priority: data.background ? lowerThreadPriority() : "normal" } satisfies OpenReply);
 } catch (err) {
-  port.postMessage({ id: 0, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies StoreReply);
+  port.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) } satisfies OpenReply);
 }
 
 if (store) {

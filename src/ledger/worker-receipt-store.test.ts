@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -15,7 +15,52 @@ const freshPath = (): string => join(root, `db-${++n}`, "ledger.db");
 
 runReceiptStoreConformance("sqlite behind a worker thread", () => openWorkerReceiptStore(freshPath()));
 
+/** This process's threads that run below normal priority (SCHED_IDLE or a positive nice value), from /proc. */
+function loweredThreads(): number {
+  let n = 0;
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3
+      if (Number(fields[41 - 3]) === 5 || Number(fields[19 - 3]) > 0) n++;
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return n;
+}
+
 describe("openWorkerReceiptStore", () => {
+  test("writes receipts from a thread below normal priority, urgent ones and reads from one at normal priority", { skip: process.platform !== "linux" && "thread priorities are only changed on Linux" }, async () => {
+    const before = loweredThreads();
+    const store = await openWorkerReceiptStore(freshPath());
+    try {
+      assert.match(store.backgroundPriority, /^(idle|nice)$/);
+      assert.equal(loweredThreads(), before + 1, "one ledger thread lowered itself, the other did not");
+      await store.insertMany([makeReceipt({ requestId: "background" })]);
+      await store.insertMany([makeReceipt({ requestId: "urgent" })], { urgent: true });
+      assert.equal((await store.get("background"))?.requestId, "background");
+      assert.equal((await store.get("urgent"))?.requestId, "urgent");
+      assert.deepEqual((await store.list({ limit: 10 })).map((r) => r.requestId).sort(), ["background", "urgent"]);
+    } finally {
+      await store.close();
+    }
+    assert.equal(loweredThreads(), before, "both threads ended");
+  });
+
+  test("with background: false, one thread at normal priority does everything", async () => {
+    const before = process.platform === "linux" ? loweredThreads() : 0;
+    const store = await openWorkerReceiptStore(freshPath(), { background: false });
+    try {
+      assert.equal(store.backgroundPriority, "normal");
+      if (process.platform === "linux") assert.equal(loweredThreads(), before);
+      await store.insertMany([makeReceipt()]);
+      assert.deepEqual(await store.get(makeReceipt().requestId), makeReceipt());
+    } finally {
+      await store.close();
+    }
+  });
+
   test("writes the same file the direct store reads", async () => {
     const path = freshPath();
     const store = await openWorkerReceiptStore(path);

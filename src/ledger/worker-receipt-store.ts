@@ -6,6 +6,7 @@ import { packReceipt } from "./pack-receipt.ts";
 import { ValuePacker } from "./packed-values.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
+import type { BackgroundPriority } from "./thread-priority.ts";
 
 type StoreCall =
   /** Receipts packed into bytes (`packReceipt`): see pack-receipt.ts for why. */
@@ -27,16 +28,105 @@ export type StoreReply = { id: number; ok: true; value: StoreValue } | { id: num
 
 type Pending = { resolve: (value: StoreValue) => void; reject: (err: Error) => void };
 
+/** What a ledger thread starts with. */
+export interface LedgerThreadData {
+  path: string;
+  /** The thread writes receipts in the background: it lowers its own priority. */
+  background: boolean;
+}
+
+/** A ledger thread's first message: whether the ledger opened, and the thread's priority. */
+export type OpenReply = { ok: true; priority: BackgroundPriority } | { ok: false; error: string };
+
 /** The worker's own file, whether this runs from the TypeScript sources or the built JS. */
 const WORKER_URL = new URL(`./sqlite-receipt-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
+export interface WorkerReceiptStore extends ReceiptStore {
+  /** The priority receipts are written at while the writer keeps up (`normal`: no background thread). */
+  readonly backgroundPriority: BackgroundPriority;
+}
+
 /**
- * The SQLite ledger behind a worker thread: the same store, but its synchronous writes block the
+ * The SQLite ledger behind worker threads: the same store, but its synchronous writes block a
  * worker instead of the gateway's event loop. Resolves once the ledger is open, or rejects with
  * the reason it could not be opened.
+ *
+ * Two threads, each with its own connection. Receipts are written by a background thread at the
+ * lowest priority the OS gives (thread-priority.ts), so that writing them takes only CPU time
+ * that answering requests leaves over: at full priority its bursts of inserts compete with the
+ * event loop for the CPU and slow every request on a busy machine. Reads, feedback and urgent
+ * writes (a writer that has fallen behind, or is closing) go to a thread at normal priority, so
+ * that neither a read nor the ledger's progress waits for an idle CPU. Only one write is under
+ * way at a time (ReceiptWriter), so the two connections do not contend for SQLite's write lock.
  */
-export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore> {
-  const worker = new Worker(WORKER_URL, { workerData: { path } });
+export async function openWorkerReceiptStore(path: string, options: { background?: boolean } = {}): Promise<WorkerReceiptStore> {
+  const foreground = await startLedgerThread({ path, background: false });
+  let background: LedgerThread | null = null;
+  if (options.background !== false) {
+    try {
+      background = await startLedgerThread({ path, background: true });
+    } catch (err) {
+      await foreground.close();
+      throw err;
+    }
+    // Where the thread could not lower its priority, it would only be a second copy of the first.
+    if (background.priority === "normal") {
+      await background.close();
+      background = null;
+    }
+  }
+  const packer = new ValuePacker();
+  const writerFor = (urgent: boolean): LedgerThread => (background !== null && !urgent && !background.failed ? background : foreground);
+
+  return {
+    backgroundPriority: background?.priority ?? "normal",
+    async insertMany(receipts, insertOptions) {
+      if (receipts.length === 0) return;
+      for (const r of receipts) packReceipt(r, packer);
+      const bytes = packer.bytes();
+      packer.clear();
+      await writerFor(insertOptions?.urgent === true).call({ op: "insertPacked", bytes }, [bytes.buffer]);
+    },
+    async get(requestId) {
+      return (await foreground.call({ op: "get", requestId })) as Receipt | null;
+    },
+    async list(query) {
+      return (await foreground.call({ op: "list", query })) as Receipt[];
+    },
+    async insertFeedback(feedback) {
+      if (feedback.length > 0) await foreground.call({ op: "insertFeedback", feedback });
+    },
+    async listFeedback(query) {
+      return (await foreground.call({ op: "listFeedback", query })) as Feedback[];
+    },
+    async report(query) {
+      return (await foreground.call({ op: "report", query })) as ReportResult;
+    },
+    async spendByScope(ranges) {
+      return (await foreground.call({ op: "spendByScope", ranges })) as ScopeSpend[];
+    },
+    async close() {
+      try {
+        await background?.close();
+      } finally {
+        await foreground.close();
+      }
+    },
+  };
+}
+
+/** One worker thread with its own connection to the ledger. */
+interface LedgerThread {
+  readonly priority: BackgroundPriority;
+  /** True once the thread stopped on its own: every call fails. */
+  readonly failed: boolean;
+  call(request: StoreCall, transfer?: ArrayBuffer[]): Promise<StoreValue>;
+  /** Closes the connection and ends the thread; later calls are refused. */
+  close(): Promise<void>;
+}
+
+async function startLedgerThread(data: LedgerThreadData): Promise<LedgerThread> {
+  const worker = new Worker(WORKER_URL, { workerData: data });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let closed = false;
@@ -52,9 +142,9 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
     if (!closed) failAll(new Error(`the ledger worker stopped (exit code ${code})`));
   });
 
-  const opened = await new Promise<StoreReply>((resolve) => {
+  const opened = await new Promise<OpenReply>((resolve) => {
     worker.once("message", resolve);
-    worker.once("error", (err) => resolve({ id: 0, ok: false, error: err.message }));
+    worker.once("error", (err) => resolve({ ok: false, error: err.message }));
   });
   if (!opened.ok) {
     closed = true;
@@ -70,7 +160,6 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
   });
   // An idle ledger must not keep the process alive; a call under way does (see below).
   worker.unref();
-  const packer = new ValuePacker();
 
   async function call(request: StoreCall, transfer: ArrayBuffer[] = []): Promise<StoreValue> {
     if (failure) throw failure;
@@ -88,31 +177,11 @@ export async function openWorkerReceiptStore(path: string): Promise<ReceiptStore
   }
 
   return {
-    async insertMany(receipts) {
-      if (receipts.length === 0) return;
-      for (const r of receipts) packReceipt(r, packer);
-      const bytes = packer.bytes();
-      packer.clear();
-      await call({ op: "insertPacked", bytes }, [bytes.buffer]);
+    priority: opened.priority,
+    get failed() {
+      return failure !== null;
     },
-    async get(requestId) {
-      return (await call({ op: "get", requestId })) as Receipt | null;
-    },
-    async list(query) {
-      return (await call({ op: "list", query })) as Receipt[];
-    },
-    async insertFeedback(feedback) {
-      if (feedback.length > 0) await call({ op: "insertFeedback", feedback });
-    },
-    async listFeedback(query) {
-      return (await call({ op: "listFeedback", query })) as Feedback[];
-    },
-    async report(query) {
-      return (await call({ op: "report", query })) as ReportResult;
-    },
-    async spendByScope(ranges) {
-      return (await call({ op: "spendByScope", ranges })) as ScopeSpend[];
-    },
+    call,
     async close() {
       if (closed) return;
       try {
