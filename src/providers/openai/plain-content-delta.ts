@@ -52,7 +52,7 @@ export function plainContentDelta(data: string, memo: PlainDeltaMemo = {}): stri
   } else {
     const m = WHOLE.exec(data);
     if (m === null) return null;
-    memo.head = m[1] ?? "";
+    memo.head = detached(m[1] ?? "");
     content = m[2] ?? "";
   }
   if (!content.includes("\\")) return content;
@@ -61,4 +61,16 @@ export function plainContentDelta(data: string, memo: PlainDeltaMemo = {}): stri
   } catch {
     return null;
   }
+}
+
+/**
+ * A copy of `text` that does not share the string it was cut from. A message's substrings point
+ * into the text of the whole upstream read they came from (V8 keeps a substring as a slice of its
+ * parent), so a head kept as it was kept that read (~8 KB for a short answer) alive with the
+ * memo. Under load those reads were promoted to the old generation on almost every stream and
+ * died there (measured with --trace-gc-nvp at 32 connections: 8.5 KB promoted per streamed
+ * request, 1.5 KB with the copy; full collections every ~1.2 s, then every ~6 s).
+ */
+function detached(text: string): string {
+  return ` ${text}`.slice(1);
 }
