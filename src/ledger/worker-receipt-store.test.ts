@@ -48,6 +48,28 @@ describe("openWorkerReceiptStore", () => {
     assert.equal(loweredThreads(), before, "both threads ended");
   });
 
+  test("a background write unanswered for starvedAfterMs is written at normal priority, and so are the next ones", { skip: process.platform !== "linux" && "thread priorities are only changed on Linux" }, async () => {
+    const logs: string[] = [];
+    // 0 ms: the timer fires before any background thread could have written 500 receipts.
+    const store = await openWorkerReceiptStore(freshPath(), { starvedAfterMs: 0, starvedCooldownMs: 60_000, log: (l) => logs.push(l) });
+    try {
+      const batch = (from: number) => Array.from({ length: 500 }, (_, i) => makeReceipt({ requestId: `r${from + i}`, createdAt: 1_000 + from + i }));
+      await store.insertMany(batch(0));
+      assert.equal(store.starvedWrites, 1);
+      assert.match(logs.join("\n"), /background thread got no CPU for 0 ms; receipts are written at normal priority for the next 60 s/);
+      // Within the cooldown, writes skip the background thread: none is timed, none is starved.
+      await store.insertMany(batch(500));
+      assert.equal(store.starvedWrites, 1);
+      assert.equal(logs.length, 1);
+      // Every receipt is there once, whichever thread wrote it last.
+      const listed = await store.list({ limit: 2_000 });
+      assert.equal(listed.length, 1_000);
+      assert.equal(new Set(listed.map((r) => r.requestId)).size, 1_000);
+    } finally {
+      await store.close();
+    }
+  });
+
   test("with background: false, one thread at normal priority does everything", async () => {
     const before = process.platform === "linux" ? loweredThreads() : 0;
     const store = await openWorkerReceiptStore(freshPath(), { background: false });

@@ -44,6 +44,24 @@ const WORKER_URL = new URL(`./sqlite-receipt-worker${import.meta.url.endsWith(".
 export interface WorkerReceiptStore extends ReceiptStore {
   /** The priority receipts are written at while the writer keeps up (`normal`: no background thread). */
   readonly backgroundPriority: BackgroundPriority;
+  /** Background writes that went unanswered for `starvedAfterMs` and were written again at normal priority. */
+  readonly starvedWrites: number;
+}
+
+export interface WorkerReceiptStoreOptions {
+  /** Write receipts from a thread at the lowest priority (default true). */
+  background?: boolean;
+  /**
+   * A background write still unanswered after this long means its thread gets no CPU at all (a
+   * machine, or a CPU quota, with none to spare): the slice is written again at normal priority,
+   * and so is every slice for `starvedCooldownMs`. Writes replace by request id, so the late
+   * background write changes nothing. Default 1,000 ms (a slice takes a few).
+   */
+  starvedAfterMs?: number;
+  /** Default 30 s. */
+  starvedCooldownMs?: number;
+  /** Where a starved background thread is reported; stderr by default. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -56,10 +74,13 @@ export interface WorkerReceiptStore extends ReceiptStore {
  * that answering requests leaves over: at full priority its bursts of inserts compete with the
  * event loop for the CPU and slow every request on a busy machine. Reads, feedback and urgent
  * writes (a writer that has fallen behind, or is closing) go to a thread at normal priority, so
- * that neither a read nor the ledger's progress waits for an idle CPU. Only one write is under
- * way at a time (ReceiptWriter), so the two connections do not contend for SQLite's write lock.
+ * that neither a read nor the ledger's progress waits for an idle CPU; so do all writes for a
+ * while after a background write went unanswered too long (`starvedAfterMs`). ReceiptWriter has
+ * one write under way at a time, so the two connections contend for SQLite's write lock only
+ * when a starved background write is taken over (the takeover then waits, or fails and is
+ * retried, until the late write commits).
  */
-export async function openWorkerReceiptStore(path: string, options: { background?: boolean } = {}): Promise<WorkerReceiptStore> {
+export async function openWorkerReceiptStore(path: string, options: WorkerReceiptStoreOptions = {}): Promise<WorkerReceiptStore> {
   const foreground = await startLedgerThread({ path, background: false });
   let background: LedgerThread | null = null;
   if (options.background !== false) {
@@ -75,17 +96,54 @@ export async function openWorkerReceiptStore(path: string, options: { background
       background = null;
     }
   }
+  const starvedAfterMs = options.starvedAfterMs ?? 1_000;
+  const starvedCooldownMs = options.starvedCooldownMs ?? 30_000;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let starvedWrites = 0;
+  /** Until when (performance.now()) every write goes to the foreground thread. */
+  let starvedUntil = 0;
   const packer = new ValuePacker();
-  const writerFor = (urgent: boolean): LedgerThread => (background !== null && !urgent && !background.failed ? background : foreground);
+  const pack = (receipts: readonly Receipt[]): Uint8Array<ArrayBuffer> => {
+    for (const r of receipts) packReceipt(r, packer);
+    const bytes = packer.bytes();
+    packer.clear();
+    return bytes;
+  };
+  const insertVia = (thread: LedgerThread, receipts: readonly Receipt[]): Promise<StoreValue> => {
+    const bytes = pack(receipts);
+    return thread.call({ op: "insertPacked", bytes }, [bytes.buffer]);
+  };
 
   return {
     backgroundPriority: background?.priority ?? "normal",
+    get starvedWrites() {
+      return starvedWrites;
+    },
     async insertMany(receipts, insertOptions) {
       if (receipts.length === 0) return;
-      for (const r of receipts) packReceipt(r, packer);
-      const bytes = packer.bytes();
-      packer.clear();
-      await writerFor(insertOptions?.urgent === true).call({ op: "insertPacked", bytes }, [bytes.buffer]);
+      if (background === null || background.failed || insertOptions?.urgent === true || performance.now() < starvedUntil) {
+        await insertVia(foreground, receipts);
+        return;
+      }
+      const written = insertVia(background, receipts);
+      let timer: NodeJS.Timeout | undefined;
+      const starved = new Promise<"starved">((resolve) => {
+        timer = setTimeout(() => resolve("starved"), starvedAfterMs);
+      });
+      try {
+        if ((await Promise.race([written, starved])) !== "starved") return;
+      } finally {
+        clearTimeout(timer);
+      }
+      // It ends (or fails) whenever the thread gets a CPU; the slice is written here meanwhile.
+      written.catch(() => undefined);
+      starvedWrites++;
+      starvedUntil = performance.now() + starvedCooldownMs;
+      log(
+        `switchyard: the ledger's background thread got no CPU for ${starvedAfterMs} ms; receipts are written at normal priority ` +
+          `for the next ${Math.round(starvedCooldownMs / 1000)} s`,
+      );
+      await insertVia(foreground, receipts);
     },
     async get(requestId) {
       return (await foreground.call({ op: "get", requestId })) as Receipt | null;
