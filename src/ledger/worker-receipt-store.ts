@@ -128,7 +128,9 @@ export async function openWorkerReceiptStore(path: string, options: WorkerReceip
       const written = insertVia(background, receipts);
       let timer: NodeJS.Timeout | undefined;
       const starved = new Promise<"starved">((resolve) => {
-        timer = setTimeout(() => resolve("starved"), starvedAfterMs);
+        // Then one more turn of the loop: after a stall of this thread, a reply that is already
+        // waiting is read (poll phase) before the timeout counts (check phase).
+        timer = setTimeout(() => setImmediate(resolve, "starved"), starvedAfterMs);
       });
       try {
         if ((await Promise.race([written, starved])) !== "starved") return;
@@ -140,7 +142,7 @@ export async function openWorkerReceiptStore(path: string, options: WorkerReceip
       starvedWrites++;
       starvedUntil = performance.now() + starvedCooldownMs;
       log(
-        `switchyard: the ledger's background thread got no CPU for ${starvedAfterMs} ms; receipts are written at normal priority ` +
+        `switchyard: the ledger's background thread had not written a batch after ${starvedAfterMs} ms (no idle CPU); receipts are written at normal priority ` +
           `for the next ${Math.round(starvedCooldownMs / 1000)} s`,
       );
       await insertVia(foreground, receipts);
