@@ -199,9 +199,19 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   written by a thread at SCHED_IDLE (worker-receipt-store.ts), which runs only on CPU time the
  *   others leave. In alternating runs the gateway went from ~0.55× to ~0.69× of the bare proxy's
  *   throughput non-streaming, and from ~0.74× to ~0.86× streaming. It writes the same receipts:
- *   the bench reads the ledger after each loaded run and reports how far it was behind (a few
- *   hundred; from 2,000 waiting the writer switches to its normal-priority thread), so no work is
- *   put off past the runs.
+ *   the bench reads the ledger after each loaded run and reports how far it was behind (up to
+ *   ~2,600 receipts in the runs so far; from 2,000 waiting the writer switches to its
+ *   normal-priority thread, and past 5,000 the bench calls it a problem), so no work is put off
+ *   past the runs.
+ * - Streaming allocates ~100 KB per request (the bare proxy ~35). Until the plain-delta memo kept
+ *   a copy of its head, that head was a slice of the whole decoded upstream read, and those reads
+ *   were promoted to the old generation on almost every stream (--trace-gc-nvp: 8.5 KB promoted
+ *   per request, a full collection every ~1.2 s; with the copy 1.5 KB and every ~6 s; V8's helper
+ *   threads ~13 → ~7 µs per request). Alternating runs: ~0.76× → ~0.84× streaming.
+ * - After both, the event loop is preempted about as often per request as the bare proxy's, and
+ *   the gap is CPU: main thread ~59–63 µs per non-streaming request against the bare proxy's
+ *   39–43 in the fastest runs, where the ratio came out 0.63–0.68×; 0.74–0.77× where the bare
+ *   proxy ran slower. The bare proxy's speed moves most from run to run.
  * - Where the rest went (callgrind instruction counts per request, a perf profile under load):
  *   per-request allocations and promise hops, prom-client's label hashing, undici's request()
  *   wrapper (a Readable body, an async resource), and per stream message a JSON.parse and, for a
