@@ -1,4 +1,5 @@
 import type { ErrorKind } from "../core/errors.ts";
+import { addToBuckets, liveBuckets } from "./bucket-window.ts";
 
 /**
  * A circuit breaker per deployment (provider + model), as immutable state:
@@ -177,7 +178,7 @@ export function record(state: BreakerState, outcome: BreakerOutcome, nowMs: numb
       return { state: opened(state, nowMs), event: { from: "half_open", to: "open", at: nowMs, reason: "probe_failed" } };
     case "closed": {
       if (count === "ignore") return { state };
-      const buckets = addToWindow(state, count === "failure", nowMs);
+      const buckets = addToBuckets(state.buckets, state.options, nowMs, addOutcome, count === "failure");
       if (count === "failure") {
         const window = totals(buckets);
         const { failureRate, minRequests } = state.options;
@@ -205,7 +206,7 @@ export interface BreakerSnapshot {
 
 /** For /admin and metrics. Does not move the state on. */
 export function breakerSnapshot(state: BreakerState, nowMs: number): BreakerSnapshot {
-  if (state.status === "closed") return { status: "closed", ...totals(liveBuckets(state, nowMs)), probeAtMs: null };
+  if (state.status === "closed") return { status: "closed", ...totals(liveBuckets(state.buckets, state.options, nowMs)), probeAtMs: null };
   const probeAtMs = state.status === "open" ? state.openedAtMs + state.options.cooldownMs : null;
   return { status: state.status, requests: 0, failures: 0, probeAtMs };
 }
@@ -218,31 +219,9 @@ function halfOpen(state: BreakerState, nowMs: number): BreakerState {
   return { options: state.options, generation: state.generation + 1, status: "half_open", probesInFlight: 1, lastProbeAtMs: nowMs };
 }
 
-function bucketIndex(options: BreakerOptions, nowMs: number): number {
-  return Math.floor(nowMs / (options.windowMs / options.buckets));
-}
-
-function liveBuckets(state: BreakerState & { status: "closed" }, nowMs: number): readonly Bucket[] {
-  const oldest = bucketIndex(state.options, nowMs) - state.options.buckets + 1;
-  return state.buckets.filter((b) => b.index >= oldest);
-}
-
-function addToWindow(state: BreakerState & { status: "closed" }, failure: boolean, nowMs: number): readonly Bucket[] {
-  const index = bucketIndex(state.options, nowMs);
-  const buckets = state.buckets;
-  const newest = buckets[buckets.length - 1];
-  // The common case: the newest bucket is the current one and none has left the window yet.
-  if (newest !== undefined && newest.index >= index && (buckets[0] as Bucket).index > index - state.options.buckets) {
-    const next = buckets.slice();
-    next[next.length - 1] = { index: newest.index, requests: newest.requests + 1, failures: newest.failures + (failure ? 1 : 0) };
-    return next;
-  }
-  const live = liveBuckets(state, nowMs);
-  const last = live.at(-1);
-  // A clock that steps back lands in the newest bucket rather than reopening an old one.
-  const current = last !== undefined && last.index >= index ? last : { index, requests: 0, failures: 0 };
-  const updated = { index: current.index, requests: current.requests + 1, failures: current.failures + (failure ? 1 : 0) };
-  return [...(current === last ? live.slice(0, -1) : live), updated];
+/** One more request in the window, a failure or not. */
+function addOutcome(bucket: Bucket | null, index: number, failure: boolean): Bucket {
+  return { index, requests: (bucket?.requests ?? 0) + 1, failures: (bucket?.failures ?? 0) + (failure ? 1 : 0) };
 }
 
 function totals(buckets: readonly Bucket[]): { requests: number; failures: number } {

@@ -1,3 +1,5 @@
+import { addToBuckets, liveBuckets } from "./bucket-window.ts";
+
 /**
  * A gateway-wide retry budget, so an outage cannot turn into a retry storm: in any sliding
  * window, retries may not exceed `ratio` × the requests seen plus a small floor
@@ -38,30 +40,15 @@ export function createRetryBudget(options: Partial<RetryBudgetOptions> = {}): Re
 }
 
 export function recordRetryBudget(state: RetryBudgetState, event: RetryBudgetEvent, nowMs: number): RetryBudgetState {
-  const index = bucketIndex(state.options, nowMs);
-  const buckets = state.buckets;
-  const newest = buckets[buckets.length - 1];
-  // The common case: the newest bucket is the current one and none has left the window yet.
-  if (newest !== undefined && newest.index >= index && (buckets[0] as Bucket).index > index - state.options.buckets) {
-    const next = buckets.slice();
-    next[next.length - 1] = {
-      index: newest.index,
-      requests: newest.requests + (event === "request" ? 1 : 0),
-      retries: newest.retries + (event === "retry" ? 1 : 0),
-    };
-    return { options: state.options, buckets: next };
-  }
-  const live = liveBuckets(state, nowMs);
-  const last = live.at(-1);
-  // A clock that steps back lands in the newest bucket rather than reopening an old one.
-  const current = last !== undefined && last.index >= index ? last : { index, requests: 0, retries: 0 };
-  const updated: Bucket = {
-    index: current.index,
-    requests: current.requests + (event === "request" ? 1 : 0),
-    retries: current.retries + (event === "retry" ? 1 : 0),
+  return { options: state.options, buckets: addToBuckets(state.buckets, state.options, nowMs, addEvent, event) };
+}
+
+function addEvent(bucket: Bucket | null, index: number, event: RetryBudgetEvent): Bucket {
+  return {
+    index,
+    requests: (bucket?.requests ?? 0) + (event === "request" ? 1 : 0),
+    retries: (bucket?.retries ?? 0) + (event === "retry" ? 1 : 0),
   };
-  const head = current === last ? live.slice(0, -1) : live;
-  return { options: state.options, buckets: [...head, updated] };
 }
 
 export interface RetryBudgetSnapshot {
@@ -74,7 +61,7 @@ export interface RetryBudgetSnapshot {
 export function retryBudgetSnapshot(state: RetryBudgetState, nowMs: number): RetryBudgetSnapshot {
   let requests = 0;
   let retries = 0;
-  for (const b of liveBuckets(state, nowMs)) {
+  for (const b of liveBuckets(state.buckets, state.options, nowMs)) {
     requests += b.requests;
     retries += b.retries;
   }
@@ -86,15 +73,4 @@ export function retryBudgetSnapshot(state: RetryBudgetState, nowMs: number): Ret
 export function canRetry(state: RetryBudgetState, nowMs: number): boolean {
   const s = retryBudgetSnapshot(state, nowMs);
   return s.retries + 1 <= s.allowance;
-}
-
-function bucketIndex(options: RetryBudgetOptions, nowMs: number): number {
-  return Math.floor(nowMs / (options.windowMs / options.buckets));
-}
-
-function liveBuckets(state: RetryBudgetState, nowMs: number): readonly Bucket[] {
-  const oldest = bucketIndex(state.options, nowMs) - state.options.buckets + 1;
-  const first = state.buckets.findIndex((b) => b.index >= oldest);
-  if (first === 0) return state.buckets;
-  return first < 0 ? [] : state.buckets.slice(first);
 }
