@@ -5,6 +5,9 @@ import { setPriority } from "node:os";
 /** How the calling thread ended up scheduled: Linux's SCHED_IDLE, nice 19, or as it was. */
 export type BackgroundPriority = "idle" | "nice" | "normal";
 
+/** Where `lowerThreadPriority` can do anything at all: elsewhere a thread keeps its priority. */
+export const CAN_LOWER_THREAD_PRIORITY = process.platform === "linux";
+
 /**
  * Moves the calling thread (not its process) to the lowest CPU priority a thread may take by
  * itself, so that it runs on the CPU time request handling leaves over. On Linux that is
@@ -34,7 +37,7 @@ export function lowerThreadPriority(): BackgroundPriority {
 
 /** The kernel's id of the calling thread (Linux: `/proc/thread-self` → `<pid>/task/<tid>`), or null. */
 export function ownThreadId(): number | null {
-  if (process.platform !== "linux") return null;
+  if (!CAN_LOWER_THREAD_PRIORITY) return null;
   try {
     const tid = Number(readlinkSync("/proc/thread-self").split("/").at(-1));
     return Number.isInteger(tid) && tid > 0 ? tid : null;

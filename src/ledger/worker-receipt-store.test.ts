@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { makeReceipt } from "./make-receipt.ts";
+import { readThreadSched, SCHED_IDLE, threadIds } from "./read-thread-sched.ts";
 import { runReceiptStoreConformance } from "./receipt-store.conformance.ts";
 import { openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
+import { CAN_LOWER_THREAD_PRIORITY } from "./thread-priority.ts";
 import { openWorkerReceiptStore } from "./worker-receipt-store.ts";
 
 const root = mkdtempSync(join(tmpdir(), "switchyard-ledger-worker-"));
@@ -15,23 +17,16 @@ const freshPath = (): string => join(root, `db-${++n}`, "ledger.db");
 
 runReceiptStoreConformance("sqlite behind a worker thread", () => openWorkerReceiptStore(freshPath()));
 
-/** This process's threads that run below normal priority (SCHED_IDLE or a positive nice value), from /proc. */
+/** This process's threads that run below normal priority (SCHED_IDLE or a positive nice value). */
 function loweredThreads(): number {
-  let n = 0;
-  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3
-      if (Number(fields[41 - 3]) === 5 || Number(fields[19 - 3]) > 0) n++;
-    } catch {
-      // a thread that ended between the listing and the read
-    }
-  }
-  return n;
+  return threadIds().filter((tid) => {
+    const sched = readThreadSched(tid);
+    return sched !== null && (sched.policy === SCHED_IDLE || sched.nice > 0);
+  }).length;
 }
 
 describe("openWorkerReceiptStore", () => {
-  test("writes receipts from a thread below normal priority, urgent ones and reads from one at normal priority", { skip: process.platform !== "linux" && "thread priorities are only changed on Linux" }, async () => {
+  test("writes receipts from a thread below normal priority, urgent ones and reads from one at normal priority", { skip: !CAN_LOWER_THREAD_PRIORITY && "thread priorities are only changed on Linux" }, async () => {
     const before = loweredThreads();
     const store = await openWorkerReceiptStore(freshPath());
     try {
@@ -48,7 +43,7 @@ describe("openWorkerReceiptStore", () => {
     assert.equal(loweredThreads(), before, "both threads ended");
   });
 
-  test("a background write unanswered for starvedAfterMs is written at normal priority, and so are the next ones", { skip: process.platform !== "linux" && "thread priorities are only changed on Linux" }, async () => {
+  test("a background write unanswered for starvedAfterMs is written at normal priority, and so are the next ones", { skip: !CAN_LOWER_THREAD_PRIORITY && "thread priorities are only changed on Linux" }, async () => {
     const logs: string[] = [];
     // 0 ms: the timer fires before any background thread could have written 500 receipts.
     const store = await openWorkerReceiptStore(freshPath(), { starvedAfterMs: 0, starvedCooldownMs: 60_000, log: (l) => logs.push(l) });
@@ -71,11 +66,11 @@ describe("openWorkerReceiptStore", () => {
   });
 
   test("with background: false, one thread at normal priority does everything", async () => {
-    const before = process.platform === "linux" ? loweredThreads() : 0;
+    const before = CAN_LOWER_THREAD_PRIORITY ? loweredThreads() : 0;
     const store = await openWorkerReceiptStore(freshPath(), { background: false });
     try {
       assert.equal(store.backgroundPriority, "normal");
-      if (process.platform === "linux") assert.equal(loweredThreads(), before);
+      if (CAN_LOWER_THREAD_PRIORITY) assert.equal(loweredThreads(), before);
       await store.insertMany([makeReceipt()]);
       assert.deepEqual(await store.get(makeReceipt().requestId), makeReceipt());
     } finally {

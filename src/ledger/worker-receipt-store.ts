@@ -6,7 +6,7 @@ import { packReceipt } from "./pack-receipt.ts";
 import { ValuePacker } from "./packed-values.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
-import type { BackgroundPriority } from "./thread-priority.ts";
+import { CAN_LOWER_THREAD_PRIORITY, type BackgroundPriority } from "./thread-priority.ts";
 
 type StoreCall =
   /** Receipts packed into bytes (`packReceipt`): see pack-receipt.ts for why. */
@@ -83,14 +83,15 @@ export interface WorkerReceiptStoreOptions {
 export async function openWorkerReceiptStore(path: string, options: WorkerReceiptStoreOptions = {}): Promise<WorkerReceiptStore> {
   const foreground = await startLedgerThread({ path, background: false });
   let background: LedgerThread | null = null;
-  if (options.background !== false) {
+  // Where no thread can lower its priority, a second one would only be a copy of the first.
+  if (options.background !== false && CAN_LOWER_THREAD_PRIORITY) {
     try {
       background = await startLedgerThread({ path, background: true });
     } catch (err) {
       await foreground.close();
       throw err;
     }
-    // Where the thread could not lower its priority, it would only be a second copy of the first.
+    // Nor where this one could not (neither chrt nor nice was allowed).
     if (background.priority === "normal") {
       await background.close();
       background = null;
