@@ -1,5 +1,7 @@
 import type { AdmissionReport } from "./admission.ts";
 import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type ReceiptCheck, type RoutingVerdict, type TtftReport } from "./bench-report.ts";
+import { URGENT_BACKLOG_SLICES } from "../src/ledger/receipt-writer.ts";
+import { LEDGER_SLICE_SIZE } from "../src/ledger/worker-receipt-store.ts";
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -100,8 +102,8 @@ function admissionLines(a: AdmissionReport): string[] {
   return out;
 }
 
-/** The gateway's ReceiptWriter: four slices of 500 (src/main.ts, receipt-writer.ts). */
-const LEDGER_URGENT_BACKLOG = 2000;
+/** Receipts waiting from which the gateway's writer writes at normal priority (src/main.ts). */
+export const LEDGER_URGENT_BACKLOG = URGENT_BACKLOG_SLICES * LEDGER_SLICE_SIZE;
 
 function receiptLines(title: string, r: ReceiptCheck): string[] {
   const out: string[] = [];

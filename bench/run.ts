@@ -19,7 +19,8 @@ import { checkRefused, checkTarget, DEFAULT_HEADERS, type ExpectedAnswer } from 
 import { compareBudgets, compareRouting, compareToBaseline, compareTranslation, loadProblems, summariseTtft, ttftProblems } from "./compare-to-baseline.ts";
 import { countReceiptRows, countReceipts, type ReceiptCount } from "./count-receipts.ts";
 import { ANSWER_TEXT, ANSWER_USAGE } from "./fake-chat-responses.ts";
-import { formatBenchTable } from "./format-bench-table.ts";
+import { formatBenchTable, LEDGER_URGENT_BACKLOG } from "./format-bench-table.ts";
+import { LEDGER_SLICE_SIZE } from "../src/ledger/worker-receipt-store.ts";
 import { mergeLoadSamples, runLoadOnce, type LoadSample } from "./load.ts";
 import { readLastReceipts } from "./read-last-receipts.ts";
 import { readMainThreadCpuMs, readProcessCpuMs } from "./read-process-cpu.ts";
@@ -139,8 +140,8 @@ function urlOf(targets: BenchTargets, target: BenchTarget): string {
   return `http://127.0.0.1:${childOf(targets, target).port}/v1/chat/completions`;
 }
 
-/** Receipts a ledger may lag behind at the end of a run: the writer turns urgent at 2,000, and a few slices may be under way. */
-const MAX_LEDGER_LAG = 5_000;
+/** Receipts a ledger may lag behind at the end of a run: past the writer's urgent backlog, a few slices may still be under way. */
+const MAX_LEDGER_LAG = LEDGER_URGENT_BACKLOG + 6 * LEDGER_SLICE_SIZE;
 
 async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { answered: number; sent: number; maxLag: number | null }, tmpDir: string): Promise<ReceiptCheck> {
   let ledger: ReceiptCount = { table: null, count: null, byStatus: {}, byLane: {} };

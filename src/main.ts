@@ -17,7 +17,7 @@ import { createMemoryResponseStores } from "./dispatch/response-stores.ts";
 import type { Runtime } from "./dispatch/runtime.ts";
 import { ReceiptWriter } from "./ledger/receipt-writer.ts";
 import { seedBudgets } from "./dispatch/seed-budgets.ts";
-import { openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
+import { LEDGER_SLICE_SIZE, openWorkerReceiptStore } from "./ledger/worker-receipt-store.ts";
 import { createAnthropicAdapter } from "./providers/anthropic/anthropic-adapter.ts";
 import { createGeminiAdapter } from "./providers/gemini/gemini-adapter.ts";
 import { createOpenAIAdapter } from "./providers/openai/openai-adapter.ts";
@@ -142,7 +142,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const keyStore = options.keyStore ?? openSqliteKeyStore(keyStorePathFor(options.ledgerPath));
   const auth = await createAuthenticator({ store: keyStore, required: config.keys.required });
   // The ledger thread's transactions do not hold up this event loop: large slices, few messages.
-  const writer = new ReceiptWriter({ store, sliceSize: 500 });
+  const writer = new ReceiptWriter({ store, sliceSize: LEDGER_SLICE_SIZE });
   const simulated = new Set(Object.entries(config.providers).filter(([, p]) => p.type === "simulated").map(([n]) => n));
   const health = createDeploymentHealth(config, () => performance.now());
   const metrics = new GatewayMetrics({ config, health });

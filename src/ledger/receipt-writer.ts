@@ -44,6 +44,9 @@ export interface ReceiptWriterStats {
 /** What waits to be written: receipts and task outcomes share one queue, one bound and one retry. */
 type Entry = { seq: number; type: "receipt"; receipt: Receipt } | { seq: number; type: "feedback"; feedback: Feedback };
 
+/** The default `urgentBacklog`, in slices. */
+export const URGENT_BACKLOG_SLICES = 4;
+
 /** After this many failures in a row, a failing batch is retried receipt by receipt. */
 const ISOLATE_AFTER_FAILURES = 3;
 /** While failing, one log line per this many failures (plus the first). */
@@ -90,7 +93,7 @@ export class ReceiptWriter {
     this.maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.sliceSize = Math.max(1, Math.min(this.maxBatch, options.sliceSize ?? 100));
     this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? 100);
-    this.urgentBacklog = Math.max(0, options.urgentBacklog ?? 4 * this.sliceSize);
+    this.urgentBacklog = Math.max(0, options.urgentBacklog ?? URGENT_BACKLOG_SLICES * this.sliceSize);
     this.maxBuffered = Math.max(this.maxBatch, options.maxBuffered ?? 100_000);
     this.maxRetryDelayMs = Math.max(this.flushIntervalMs, options.maxRetryDelayMs ?? 5_000);
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));

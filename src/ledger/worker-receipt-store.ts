@@ -38,6 +38,9 @@ export interface LedgerThreadData {
 /** A ledger thread's first message: whether the ledger opened, and the thread's priority. */
 export type OpenReply = { ok: true; priority: BackgroundPriority } | { ok: false; error: string };
 
+/** Receipts per transaction for a writer in front of this store: its threads take large slices and few messages. */
+export const LEDGER_SLICE_SIZE = 500;
+
 /** The worker's own file, whether this runs from the TypeScript sources or the built JS. */
 const WORKER_URL = new URL(`./sqlite-receipt-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
