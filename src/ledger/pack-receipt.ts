@@ -12,8 +12,8 @@ import type { Attempt, Receipt, RoutingRecord } from "./receipt.ts";
  *   n warnings, n × warning, simulated
  *
  * `unpackReceipts` builds each receipt with the same keys in the same order as `finish` does, so
- * the stored JSON is what JSON.stringify of the original gives (pack-receipt.test.ts holds the two
- * to each other).
+ * what the ledger stores is what the gateway built (pack-receipt.test.ts holds the two to each
+ * other).
  */
 
 /** Appends `r` to `out`. */

@@ -8,7 +8,8 @@ import { makeReceipt } from "./make-receipt.ts";
 import { createMemoryReceiptStore } from "./memory-receipt-store.ts";
 import { runReceiptStoreConformance } from "./receipt-store.conformance.ts";
 import type { ScopeSpend } from "./spend-by-scope.ts";
-import { MIGRATIONS, openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
+import { RECEIPT_COLUMNS } from "./receipt-row.ts";
+import { LEDGER_PAGE_SIZE, MIGRATIONS, openSqliteReceiptStore } from "./sqlite-receipt-store.ts";
 
 const root = mkdtempSync(join(tmpdir(), "switchyard-ledger-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -35,6 +36,7 @@ describe("openSqliteReceiptStore", () => {
     const db = new DatabaseSync(path);
     try {
       assert.equal((db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode, "wal");
+      assert.equal((db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size, LEDGER_PAGE_SIZE);
       assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, MIGRATIONS.length);
       const plan = (sql: string): string =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join("; ");
@@ -52,6 +54,45 @@ describe("openSqliteReceiptStore", () => {
     db.exec("PRAGMA user_version = 99");
     db.close();
     assert.throws(() => openSqliteReceiptStore(path), /schema version 99 is newer/);
+  });
+
+  test("stores each field once: the JSON holds what has no column, and the receipt reads back field for field, in order", async () => {
+    const path = freshPath();
+    const store = openSqliteReceiptStore(path);
+    const full = makeReceipt({ requestId: "full" });
+    const sparse = makeReceipt({
+      requestId: "sparse", keyId: null, taskId: null, route: null, lane: null, rollout: null, arm: null, model: null, provider: null,
+      upstreamModel: null, errorKind: null, inputTokens: null, outputTokens: null, costMicroUsd: null, ttftMs: null, estimatedCostMicroUsd: null,
+      status: "rejected", httpStatus: 400, simulated: true, latencyMs: 0.25,
+    });
+    await store.insertMany([full, sparse]);
+    for (const r of [full, sparse]) assert.equal(JSON.stringify(await store.get(r.requestId)), JSON.stringify(r));
+    await store.close();
+    const db = new DatabaseSync(path);
+    try {
+      const json = JSON.parse((db.prepare("SELECT receipt FROM receipts WHERE request_id = 'full'").get() as { receipt: string }).receipt) as object;
+      const inColumns = new Set(["requestId", "createdAt", "taskId", "keyId", "route", "lane", "rollout", "arm", "model", "provider", "upstreamModel", "status",
+        "httpStatus", "errorKind", "inputTokens", "outputTokens", "costMicroUsd", "latencyMs", "simulated", "ttftMs", "retries", "fallbacks", "escalations", "estimatedCostMicroUsd"]);
+      assert.equal(inColumns.size, RECEIPT_COLUMNS.length - 1); // every column but `receipt` itself
+      assert.deepEqual(Object.keys(json).filter((k) => inColumns.has(k)), []);
+      assert.deepEqual(Object.keys(json).length + inColumns.size, Object.keys(full).length);
+    } finally {
+      db.close();
+    }
+  });
+
+  test("reads rows whose JSON repeats the columns, as older versions wrote them", async () => {
+    const path = freshPath();
+    const store = openSqliteReceiptStore(path);
+    const r = makeReceipt({ requestId: "old" });
+    await store.insertMany([r]);
+    await store.close();
+    const db = new DatabaseSync(path);
+    db.prepare("UPDATE receipts SET receipt = ? WHERE request_id = 'old'").run(JSON.stringify(r));
+    db.close();
+    const reopened = openSqliteReceiptStore(path);
+    assert.equal(JSON.stringify(await reopened.get("old")), JSON.stringify(r));
+    await reopened.close();
   });
 
   test("reads rows written before a field existed, with that field absent", async () => {

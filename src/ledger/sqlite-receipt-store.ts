@@ -1,20 +1,20 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { decodeReceipt } from "./decode-receipt.ts";
 import { taskKey, type Feedback, type FeedbackOutcome } from "./feedback.ts";
 import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
-import { RECEIPT_COLUMNS, receiptRow } from "./receipt-row.ts";
+import { RECEIPT_COLUMNS, receiptFromRow, receiptRow } from "./receipt-row.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 import { sqliteReport, sqliteSpendByScope } from "./sqlite-ledger-queries.ts";
 import { migrateSqlite } from "./sqlite-migrate.ts";
 
 /**
- * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. The
- * whole receipt is kept as JSON (the truth); the columns beside it exist to be filtered, sorted
- * and summed on. Append new migrations; never edit one that has shipped.
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. A
+ * receipt's row holds the fields that are filtered, sorted and summed on as columns, and the rest
+ * of the receipt as JSON (receipt-row.ts; older rows repeat the columns in the JSON). Append new
+ * migrations; never edit one that has shipped.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE receipts (
@@ -71,6 +71,7 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 const BUSY_TIMEOUT_MS = 250;
+export const LEDGER_PAGE_SIZE = 16_384;
 
 const FEEDBACK_COLUMNS = [
   "id", "recorded_at", "task_key", "task_id", "request_id", "outcome", "human_takeover", "human_edit_minutes", "note", "key_id",
@@ -108,7 +109,10 @@ export function openSqliteReceiptStore(path: string): ReceiptStore {
   // a failed write is retried by the ReceiptWriter anyway.
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   try {
-    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    // 16 KB pages (SQLite's default is 4 KB) hold ~18 receipts each: a batch writes and
+    // checkpoints fewer pages, ~15% less work per receipt. Set before the first table is made; on
+    // an existing ledger the pragma changes nothing.
+    db.exec(`PRAGMA page_size = ${LEDGER_PAGE_SIZE}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;`);
     migrateSqlite(db, { path, what: "ledger", migrations: MIGRATIONS });
   } catch (err) {
     db.close();
@@ -129,7 +133,7 @@ class SqliteStore implements ReceiptStore {
     this.db = db;
     this.insert = db.prepare(`INSERT OR REPLACE INTO receipts (${RECEIPT_COLUMNS.join(", ")}) VALUES (${RECEIPT_COLUMNS.map(() => "?").join(", ")})`);
     this.insertOneFeedback = db.prepare(`INSERT OR REPLACE INTO feedback (${FEEDBACK_COLUMNS.join(", ")}) VALUES (${FEEDBACK_COLUMNS.map(() => "?").join(", ")})`);
-    this.getOne = db.prepare("SELECT receipt FROM receipts WHERE request_id = ?");
+    this.getOne = db.prepare(`SELECT ${RECEIPT_COLUMNS.join(", ")} FROM receipts WHERE request_id = ?`);
   }
 
   async insertMany(receipts: readonly Receipt[]): Promise<void> {
@@ -193,8 +197,8 @@ class SqliteStore implements ReceiptStore {
 
   async get(requestId: string): Promise<Receipt | null> {
     this.assertOpen();
-    const found = this.getOne.get(requestId) as { receipt: string } | undefined;
-    return found ? decodeReceipt(found.receipt) : null;
+    const found = this.getOne.get(requestId);
+    return found ? receiptFromRow(found) : null;
   }
 
   async list(query: ListReceiptsQuery): Promise<Receipt[]> {
@@ -214,9 +218,8 @@ class SqliteStore implements ReceiptStore {
       where.push("key_id = ?");
       params.push(query.keyId);
     }
-    const sql = `SELECT receipt FROM receipts${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, request_id DESC LIMIT ?`;
-    const rows = this.statement(sql).all(...params, Math.floor(query.limit)) as Array<{ receipt: string }>;
-    return rows.map((r) => decodeReceipt(r.receipt));
+    const sql = `SELECT ${RECEIPT_COLUMNS.join(", ")} FROM receipts${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, request_id DESC LIMIT ?`;
+    return this.statement(sql).all(...params, Math.floor(query.limit)).map(receiptFromRow);
   }
 
   async close(): Promise<void> {
