@@ -53,6 +53,16 @@ export interface BenchRow {
   result: LoadResult;
 }
 
+/** A target's warm-up before its first run under the full load: its throughput in each 1 s slice. */
+export interface BenchWarmup {
+  case: BenchCase;
+  target: BenchTarget;
+  ratesPerSecond: number[];
+  /** Responses received and requests sent during the warm-up (the ledger holds a receipt for each answered one). */
+  answered: number;
+  sent: number;
+}
+
 export interface BenchVerdict {
   case: BenchCase;
   /** Gateway p50 minus bare-proxy p50 under the full load, ms. */
@@ -161,8 +171,12 @@ export interface BenchReport {
     connections: number;
     /** Measured seconds per target under the full load, all rounds together. */
     seconds: number;
-    /** Warm-up before each target's first run under the full load; the later runs have none. */
-    warmupSeconds: number;
+    /**
+     * Warm-up before each target's first run under the full load: `process` for the first target
+     * a process serves in a case, `target` for the others (`warmups` has their throughput). The
+     * later runs have none.
+     */
+    warmupSeconds: { process: number; target: number };
     /** Each target's measured time is split into this many runs, taking turns with the other targets. */
     rounds: number;
     /** Measured seconds per target at one connection, all rounds together. */
@@ -171,6 +185,7 @@ export interface BenchReport {
   /** What each target measures. */
   targets: Readonly<Record<BenchTarget, string>>;
   sanity: SanityCheck[];
+  warmups: BenchWarmup[];
   rows: BenchRow[];
   verdicts: BenchVerdict[];
   translation: { verdicts: TranslationVerdict[]; ttft: TtftReport | null };

@@ -1,6 +1,7 @@
 import type { AdmissionReport } from "./admission.ts";
 import { BENCH_GOALS, GATEWAY_TARGETS, type BenchReport, type ReceiptCheck, type RoutingVerdict, type TtftReport } from "./bench-report.ts";
 import { URGENT_BACKLOG_SLICES } from "../src/ledger/receipt-writer.ts";
+import { WARMUP } from "./warm-up.ts";
 import { LEDGER_SLICE_SIZE } from "../src/ledger/worker-receipt-store.ts";
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
@@ -126,7 +127,7 @@ export function formatBenchTable(report: BenchReport): string {
   const { settings } = report;
   const out: string[] = [
     `Switchyard bench: Node ${settings.node}, ${settings.cpus} CPU(s), loopback; ${settings.connections} connections for ${settings.seconds} s, then 1 connection for ${settings.oneConnectionSeconds} s, ` +
-      `per target; the targets take turns in ${settings.rounds} round(s), after a ${settings.warmupSeconds} s warm-up before each target's first loaded run`,
+      `per target; the targets take turns in ${settings.rounds} round(s), after a warm-up of ${settings.warmupSeconds.process} s for each process's first target and ${settings.warmupSeconds.target} s for the others`,
   ];
   // The bench itself keeps the machine busy, so only the start reading says something about other work.
   if (settings.loadAverageAtStart > settings.cpus / 2) {
@@ -139,6 +140,12 @@ export function formatBenchTable(report: BenchReport): string {
   for (const s of failedSanity) out.push(`  ${s.target} ${s.case}: ${s.detail}`);
   for (const s of report.sanity.filter((x) => x.ok && GATEWAY_TARGETS.includes(x.target))) out.push(`  ${s.target} ${s.case}: ${s.detail}`);
   out.push("");
+
+  if (report.warmups.length > 0) {
+    out.push(`warm-up before the first run under the full load, req/s in each ${WARMUP.sliceSeconds} s slice (the throughput should have stopped climbing by the end):`);
+    for (const w of report.warmups) out.push(`  ${w.case.padEnd(13)}  ${w.target.padEnd(18)}  ${String(w.ratesPerSecond.length).padStart(2)} s  ${w.ratesPerSecond.join(" ")}`);
+    out.push("");
+  }
 
   out.push(
     ...table(

@@ -7,7 +7,6 @@ export interface LoadOptions {
   body: string | readonly string[];
   connections: number;
   seconds: number;
-  warmupSeconds: number;
   /** Request headers besides content-type; default `authorization: Bearer bench` (a placeholder, not a gateway key). */
   headers?: Readonly<Record<string, string>>;
   /** CPU ms the target has used so far, read when the measured run starts and ends. */
@@ -19,7 +18,7 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  /** 2xx responses per second of the measured run (the warm-up is not counted). */
+  /** 2xx responses per second of the measured runs. */
   requestsPerSecond: number;
   /** Latency of 2xx responses, to the last body byte, in milliseconds. */
   p50Ms: number;
@@ -31,13 +30,13 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
-  /** Responses received, warm-up included. */
+  /** Responses received. */
   answered: number;
-  /** Requests sent, warm-up included; those still in flight when the run stopped may never have reached the target. */
+  /** Requests sent; those still in flight when the run stopped may never have reached the target. */
   sent: number;
   /** Measured seconds, all rounds together. */
   durationS: number;
-  /** Measured runs merged into this result (each with its own warm-up), taking turns with the other targets. */
+  /** Measured runs merged into this result, taking turns with the other targets. */
   rounds: number;
   /** The target process's CPU time per response in the measured run, ms; null when not measured. */
   cpuMsPerRequest: number | null;
@@ -109,7 +108,6 @@ export async function runLoadOnce(options: LoadOptions): Promise<LoadSample> {
     connections: options.connections,
     duration: options.seconds,
     timeout: 10,
-    ...(options.warmupSeconds > 0 && { warmup: { connections: options.connections, duration: options.warmupSeconds } }),
   });
   let responses = 0;
   const read = () => ({
@@ -140,8 +138,8 @@ export async function runLoadOnce(options: LoadOptions): Promise<LoadSample> {
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     statusCodes,
-    answered: [result, result.warmup].reduce((n, r) => n + Object.values(r?.statusCodeStats ?? {}).reduce((m, { count }) => m + count, 0), 0),
-    sent: (result.requests.sent ?? 0) + (result.warmup?.requests.sent ?? 0),
+    answered: Object.values(result.statusCodeStats).reduce((n, { count }) => n + count, 0),
+    sent: result.requests.sent ?? 0,
     wallMs: end.wall - start.wall,
     targetCpuMs: delta(start.target, end.target),
     targetMainThreadCpuMs: delta(start.targetMain, end.targetMain),

@@ -9,6 +9,7 @@ import {
   type BenchReport,
   type BenchRow,
   type BenchTarget,
+  type BenchWarmup,
   type ReceiptCheck,
   type SanityCheck,
   type TtftReport,
@@ -28,6 +29,7 @@ import { ROUTED_PROMPTS } from "./routed-prompts.ts";
 import { CLI_PATH, startBenchTargets, type BenchTargets, type GatewayProcess } from "./start-bench-targets.ts";
 import type { Child } from "./start-child.ts";
 import { probeTtft } from "./ttft-probe.ts";
+import { WARMUP, warmUp } from "./warm-up.ts";
 import { BENCH_AUTO_MODEL, BENCH_BUDGETED_ROUTE, BENCH_FALLBACK, BENCH_FALLBACK_ROUTE, BENCH_LANES, BENCH_MODEL, BENCH_TRANSLATED_MODEL } from "./write-bench-config.ts";
 
 /**
@@ -42,10 +44,11 @@ import { BENCH_AUTO_MODEL, BENCH_BUDGETED_ROUTE, BENCH_FALLBACK, BENCH_FALLBACK_
  * compared with the direct-model gateway path (see TARGET_LABELS in bench-report.ts for what
  * each target is).
  * Env BENCH_SECONDS (measured seconds per target under load, default 4), BENCH_ROUNDS (default 2),
- * BENCH_CONNECTIONS (default 32), BENCH_WARMUP_SECONDS (default 3), BENCH_TTFT_REQUESTS (default
- * 200). With the defaults a run takes about 135 s: the admission micro-benchmark (~2 s), 7 targets
- * × 2 cases under load (3 s warm-up, then 2 rounds of 2 s), 6 × 2 at one connection (2 rounds of
- * 1 s), the TTFT probe and the receipts checks.
+ * BENCH_CONNECTIONS (default 32), BENCH_WARMUP_SECONDS (default 10), BENCH_TTFT_REQUESTS (default
+ * 200). With the defaults a run takes about 190 s: the admission micro-benchmark (~2 s), 7 targets
+ * × 2 cases under load (a warm-up of 10 s on each of the 4 processes and 3 s for the 3 other
+ * targets, then 2 rounds of 2 s), 6 × 2 at one connection (2 rounds of 1 s), the TTFT probe and
+ * the receipts checks.
  * Exits 1 when a child fails to start or the figures include failures (errors, non-2xx, failed
  * sanity checks or probe requests, missing receipts).
  */
@@ -60,15 +63,14 @@ function positiveNumberFromEnv(name: string, fallback: number): number {
 
 const asJson = process.argv.includes("--json");
 /**
- * Warm-up before each target's first run under the full load, the same for every target. V8
- * compiles a process's hot code on background threads for several seconds after load starts (on
- * 2 cores the gateway's compiler threads stay busy ~5 s, and its throughput climbs meanwhile), so a
- * 1 s warm-up measured the gateway half-compiled; 3 s measures what a running gateway does. The
- * later runs have none: the code is warm by then (the previous target's receipt flush, ~0.1 s of
- * the gateway's ledger thread, may overlap the next run's start). autocannon counts in whole
- * seconds, so every duration is one.
+ * Warm-up before each target's first run under the full load (warm-up.ts): 10 s for the first
+ * target each process serves in a case (BENCH_WARMUP_SECONDS), 3 s for the others, whose process
+ * is warm by then. The later runs have none (the previous target's receipt flush, ~0.1 s of the
+ * gateway's ledger thread, may overlap the next run's start). autocannon counts in whole seconds,
+ * so every duration is one.
  */
-const warmupSeconds = Math.round(positiveNumberFromEnv("BENCH_WARMUP_SECONDS", 3));
+const processWarmupSeconds = Math.round(positiveNumberFromEnv("BENCH_WARMUP_SECONDS", WARMUP.processSeconds));
+const targetWarmupSeconds = Math.min(WARMUP.targetSeconds, processWarmupSeconds);
 // One connection at a time shows the per-request overhead without queueing; not for direct.
 const oneConnectionTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated", "gateway-routed", "gateway-fallback", "gateway-budgeted"];
 const ttftTargets: readonly BenchTarget[] = ["bare-proxy", "gateway", "gateway-translated"];
@@ -190,7 +192,7 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   the fake (~100–130 µs per request) would cap the bare proxy's run, and other work on the
  *   machine runs on both CPUs anyway.
  * - The gateway's own CPU includes its ledger thread (SQLite inserts of time-ordered ids, ~10-18
- *   µs per receipt) and V8's helper threads (GC, JIT). Posting receipt objects to that thread
+ *   µs per receipt, see below) and V8's helper threads (GC, JIT). Posting receipt objects to that thread
  *   used to cost ~15 µs each in structured cloning; rows of strings and numbers cost a fraction.
  * - That thread used to run at normal priority. Its bursts of inserts (a slice of 500 receipts
  *   every ~40 ms, ~5–8 ms each) took a CPU from the event loop, the fake and the generator alike:
@@ -220,7 +222,16 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   socket writes is most of what remains: the gateway makes as many system calls per request as
  *   the bare proxy (strace: 2 writev and 2 reads per streamed answer).
  * - Run to run, CPU per request of the *bare proxy* moves by up to ±30% on this VM (other tenants
- *   on the host), which moves the ratio as much; compare several runs.
+ *   on the host), which moves the ratio as much; compare several runs. Two gateways running the
+ *   same code, taking turns in 8 rounds of 2 s, came out 3–7% apart.
+ * - Warm-up: from a cold start, the gateway's throughput climbed for ~8–10 s of load (~0.3× of
+ *   its steady rate in the first second, its compiler threads busy meanwhile) and the bare
+ *   proxy's for ~4–8 s. With the 3 s warm-up the bench used to give every target, the gateway's
+ *   first round measured it half-compiled; the ratio in separate interleaved runs of warm
+ *   processes (0.76–0.81× non-streaming) was above the bench's (0.56–0.72×). Now each process
+ *   gets 10 s before its first target, and the report shows each warm-up second by second.
+ * - Ledger rows hold each receipt field once (columns, and JSON for the rest) in 16 KB pages:
+ *   ~10–11 µs of the ledger thread per receipt, against ~14–15 µs before.
  * - The generator spends a little more per request on the gateway's responses (~60 vs ~50 µs:
  *   more headers, fewer responses per wake-up), a ~2% handicap for the gateway's runs.
  * - Other work on the machine (`other CPUs`: 0.1–1.2 CPUs during these runs) changes from second
@@ -276,7 +287,7 @@ async function main(): Promise<number> {
     }
     progress(
       `fake upstream :${targets.fake.port}, bare proxy :${targets.bare.port}, gateway :${targets.gateway.port}, budgeted gateway :${targets.budgeted.child.port}; ${connections} connections, ` +
-        `${seconds} s per target (then ${oneConnectionSeconds} s at 1 connection) in ${rounds} round(s), after a ${warmupSeconds} s warm-up before each target's first loaded run`,
+        `${seconds} s per target (then ${oneConnectionSeconds} s at 1 connection) in ${rounds} round(s), after a warm-up of ${processWarmupSeconds} s for each process's first target and ${targetWarmupSeconds} s for the others`,
     );
 
     // Direct to the fake has no translated counterpart: the client speaks OpenAI's format.
@@ -316,31 +327,45 @@ async function main(): Promise<number> {
       const ledger = GATEWAY_TARGETS.includes(s.target) ? ledgers.get(childOf(targets, s.target)) : undefined;
       if (ledger) ledger.answered++;
     }
+    const warmups: BenchWarmup[] = [];
     const groups = [
       ...BENCH_CASES.map((c) => ({ c, n: connections, s: roundSeconds, targets: BENCH_TARGETS })),
       ...BENCH_CASES.map((c) => ({ c, n: 1, s: oneConnectionRoundSeconds, targets: oneConnectionTargets })),
     ];
     for (const { c, n, s, targets: groupTargets } of groups) {
       const samples = new Map<BenchTarget, LoadSample[]>();
+      // Processes warmed up in this case: the first target on each gets the long warm-up.
+      const warmProcesses = new Set<Child>();
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? groupTargets : [...groupTargets].reverse();
         progress(`  ${c}, ${n} connection(s), round ${round + 1}/${rounds}: ${order.join(" → ")} …`);
         for (const t of order) {
           const child = childOf(targets, t);
+          const ledger = GATEWAY_TARGETS.includes(t) ? ledgers.get(child) : undefined;
+          const load = { url: urlOf(targets, t), body: requestsOf(t, c === "streaming").map((r) => r.body), connections: n, headers: headersOf(targets, t) };
+          if (round === 0 && n > 1) {
+            const seconds = warmProcesses.has(child) ? targetWarmupSeconds : processWarmupSeconds;
+            warmProcesses.add(child);
+            const warmup: BenchWarmup = { case: c, target: t, ratesPerSecond: [], answered: 0, sent: 0 };
+            const rates = await warmUp(seconds, async () => {
+              const slice = await runLoadOnce({ ...load, seconds: WARMUP.sliceSeconds });
+              warmup.answered += slice.answered;
+              warmup.sent += slice.sent;
+              return slice.durationS > 0 ? slice.latencies.length / slice.durationS : 0;
+            });
+            warmup.ratesPerSecond = rates.map(Math.round);
+            warmups.push(warmup);
+            if (ledger) ledger.answered += warmup.answered;
+          }
           const sample = await runLoadOnce({
-            url: urlOf(targets, t),
-            body: requestsOf(t, c === "streaming").map((r) => r.body),
-            connections: n,
+            ...load,
             seconds: s,
-            warmupSeconds: round === 0 && n > 1 ? warmupSeconds : 0,
-            headers: headersOf(targets, t),
             readTargetCpuMs: () => readProcessCpuMs(child.pid),
             readTargetMainThreadCpuMs: () => readMainThreadCpuMs(child.pid),
             ...(t !== "direct" && { readUpstreamCpuMs: () => readProcessCpuMs(targets.fake.pid) }),
           });
           samples.set(t, [...(samples.get(t) ?? []), sample]);
           if (!child.alive()) throw new Error(`${child.name} died during the ${c} run:\n${child.output().slice(-20).join("\n")}`);
-          const ledger = GATEWAY_TARGETS.includes(t) ? ledgers.get(child) : undefined;
           if (ledger) {
             ledger.answered += sample.answered;
             const stored = n > 1 ? countReceiptRows(ledger.path) : null;
@@ -382,11 +407,13 @@ async function main(): Promise<number> {
         const gatewayRows = rows.filter((r) => served(r.target));
         const sanityRequests = sanity.filter((s) => served(s.target)).length;
         const probeGateway = probeResults.filter((r) => served(r.target));
+        // Every request the process was sent: the warm-ups, the measured runs, the sanity checks and the TTFT probe.
+        const runs = [...warmups.filter((w) => served(w.target)), ...gatewayRows.map((r) => r.result), ...probeGateway];
         const receipts = await checkReceipts(
           g.process,
           {
-            answered: gatewayRows.reduce((n, r) => n + r.result.answered, sanityRequests + probeGateway.reduce((n, r) => n + r.answered, 0)),
-            sent: gatewayRows.reduce((n, r) => n + r.result.sent, sanityRequests + probeGateway.reduce((n, r) => n + r.sent, 0)),
+            answered: runs.reduce((n, r) => n + r.answered, sanityRequests),
+            sent: runs.reduce((n, r) => n + r.sent, sanityRequests),
             maxLag: ledgers.get(g.child)?.maxLag ?? null,
           },
           tmpDir,
@@ -415,12 +442,13 @@ async function main(): Promise<number> {
         loadAverageAtEnd,
         connections,
         seconds,
-        warmupSeconds,
+        warmupSeconds: { process: processWarmupSeconds, target: targetWarmupSeconds },
         rounds,
         oneConnectionSeconds,
       },
       targets: TARGET_LABELS,
       sanity,
+      warmups,
       rows,
       verdicts: compareToBaseline(rows, connections),
       translation: { verdicts: compareTranslation(rows, connections), ttft },
