@@ -29,7 +29,7 @@ import { ROUTED_PROMPTS } from "./routed-prompts.ts";
 import { CLI_PATH, startBenchTargets, type BenchTargets, type GatewayProcess } from "./start-bench-targets.ts";
 import type { Child } from "./start-child.ts";
 import { probeTtft } from "./ttft-probe.ts";
-import { WARMUP, warmUp } from "./warm-up.ts";
+import { WARMUP } from "./warm-up.ts";
 import { BENCH_AUTO_MODEL, BENCH_BUDGETED_ROUTE, BENCH_FALLBACK, BENCH_FALLBACK_ROUTE, BENCH_LANES, BENCH_MODEL, BENCH_TRANSLATED_MODEL } from "./write-bench-config.ts";
 
 /**
@@ -347,13 +347,12 @@ async function main(): Promise<number> {
             const seconds = warmProcesses.has(child) ? targetWarmupSeconds : processWarmupSeconds;
             warmProcesses.add(child);
             const warmup: BenchWarmup = { case: c, target: t, ratesPerSecond: [], answered: 0, sent: 0 };
-            const rates = await warmUp(seconds, async () => {
+            for (let i = 0; i < Math.max(1, Math.round(seconds / WARMUP.sliceSeconds)); i++) {
               const slice = await runLoadOnce({ ...load, seconds: WARMUP.sliceSeconds });
               warmup.answered += slice.answered;
               warmup.sent += slice.sent;
-              return slice.durationS > 0 ? slice.latencies.length / slice.durationS : 0;
-            });
-            warmup.ratesPerSecond = rates.map(Math.round);
+              warmup.ratesPerSecond.push(slice.durationS > 0 ? Math.round(slice.latencies.length / slice.durationS) : 0);
+            }
             warmups.push(warmup);
             if (ledger) ledger.answered += warmup.answered;
           }

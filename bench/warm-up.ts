@@ -12,10 +12,3 @@
  * tenants of the host), enough to stop a climb early.
  */
 export const WARMUP = { sliceSeconds: 1, processSeconds: 10, targetSeconds: 3 } as const;
-
-/** Runs `slice` (one slice of load, resolving to its requests per second) `seconds` times; resolves to the rates. */
-export async function warmUp(seconds: number, slice: () => Promise<number>): Promise<number[]> {
-  const rates: number[] = [];
-  for (let i = 0; i < Math.max(1, Math.round(seconds / WARMUP.sliceSeconds)); i++) rates.push(await slice());
-  return rates;
-}

@@ -42,6 +42,11 @@ function restOf(r: Receipt): ReceiptRest {
   };
 }
 
+/** A nullable text column's value. */
+export const textOrNull = (v: SQLOutputValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+/** A nullable number column's value. */
+export const numberOrNull = (v: SQLOutputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
 /**
  * What a field of the JSON means when a row lacks it: rows written by an older version, before
  * the field existed. Reading through this keeps them valid without a data migration.
@@ -79,14 +84,8 @@ export function receiptFromRow(row: Record<string, SQLOutputValue>): Receipt {
   }
   // Rows written before the JSON was trimmed hold every field; the columns agree with them.
   const rest: ReceiptRest = { ...ABSENT, ...(stored as Partial<ReceiptRest>) };
-  const text = (column: string): string | null => {
-    const v = row[column];
-    return v === null || v === undefined ? null : String(v);
-  };
-  const num = (column: string): number | null => {
-    const v = row[column];
-    return v === null || v === undefined ? null : Number(v);
-  };
+  const text = (column: string): string | null => textOrNull(row[column]);
+  const num = (column: string): number | null => numberOrNull(row[column]);
   return {
     requestId: String(row["request_id"]),
     createdAt: Number(row["created_at"]),

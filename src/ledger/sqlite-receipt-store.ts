@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import { taskKey, type Feedback, type FeedbackOutcome } from "./feedback.ts";
 import type { ReportQuery, ReportResult } from "./ledger-report.ts";
 import type { Receipt } from "./receipt.ts";
-import { RECEIPT_COLUMNS, receiptFromRow, receiptRow } from "./receipt-row.ts";
+import { numberOrNull, RECEIPT_COLUMNS, receiptFromRow, receiptRow, textOrNull } from "./receipt-row.ts";
 import type { ListFeedbackQuery, ListReceiptsQuery, ReceiptStore } from "./receipt-store.ts";
 import type { ScopeSpend, TimeRange } from "./spend-by-scope.ts";
 import { sqliteReport, sqliteSpendByScope } from "./sqlite-ledger-queries.ts";
@@ -71,6 +71,8 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 const BUSY_TIMEOUT_MS = 250;
+/** Every column a receipt is read back from (`receiptFromRow`). */
+const SELECT_RECEIPTS = `SELECT ${RECEIPT_COLUMNS.join(", ")} FROM receipts`;
 export const LEDGER_PAGE_SIZE = 16_384;
 
 const FEEDBACK_COLUMNS = [
@@ -84,18 +86,18 @@ function feedbackRow(f: Feedback): SQLInputValue[] {
   ];
 }
 
-function decodeFeedback(row: Record<string, SQLInputValue>): Feedback {
-  const text = (v: SQLInputValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+function decodeFeedback(row: Record<string, SQLOutputValue>): Feedback {
+  const takeover = numberOrNull(row["human_takeover"]);
   return {
     id: String(row["id"]),
     recordedAt: Number(row["recorded_at"]),
-    taskId: text(row["task_id"]),
-    requestId: text(row["request_id"]),
+    taskId: textOrNull(row["task_id"]),
+    requestId: textOrNull(row["request_id"]),
     outcome: String(row["outcome"]) as FeedbackOutcome,
-    humanTakeover: row["human_takeover"] === null ? null : Number(row["human_takeover"]) === 1,
-    humanEditMinutes: row["human_edit_minutes"] === null ? null : Number(row["human_edit_minutes"]),
-    note: text(row["note"]),
-    keyId: text(row["key_id"]),
+    humanTakeover: takeover === null ? null : takeover === 1,
+    humanEditMinutes: numberOrNull(row["human_edit_minutes"]),
+    note: textOrNull(row["note"]),
+    keyId: textOrNull(row["key_id"]),
   };
 }
 
@@ -133,7 +135,7 @@ class SqliteStore implements ReceiptStore {
     this.db = db;
     this.insert = db.prepare(`INSERT OR REPLACE INTO receipts (${RECEIPT_COLUMNS.join(", ")}) VALUES (${RECEIPT_COLUMNS.map(() => "?").join(", ")})`);
     this.insertOneFeedback = db.prepare(`INSERT OR REPLACE INTO feedback (${FEEDBACK_COLUMNS.join(", ")}) VALUES (${FEEDBACK_COLUMNS.map(() => "?").join(", ")})`);
-    this.getOne = db.prepare(`SELECT ${RECEIPT_COLUMNS.join(", ")} FROM receipts WHERE request_id = ?`);
+    this.getOne = db.prepare(`${SELECT_RECEIPTS} WHERE request_id = ?`);
   }
 
   async insertMany(receipts: readonly Receipt[]): Promise<void> {
@@ -160,8 +162,7 @@ class SqliteStore implements ReceiptStore {
       params.push(query.requestId);
     }
     const sql = `SELECT * FROM feedback${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY recorded_at DESC, rowid DESC LIMIT ?`;
-    const rows = this.statement(sql).all(...params, Math.floor(query.limit)) as Array<Record<string, SQLInputValue>>;
-    return rows.map(decodeFeedback);
+    return this.statement(sql).all(...params, Math.floor(query.limit)).map(decodeFeedback);
   }
 
   async report(query: ReportQuery): Promise<ReportResult> {
@@ -218,7 +219,7 @@ class SqliteStore implements ReceiptStore {
       where.push("key_id = ?");
       params.push(query.keyId);
     }
-    const sql = `SELECT ${RECEIPT_COLUMNS.join(", ")} FROM receipts${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, request_id DESC LIMIT ?`;
+    const sql = `${SELECT_RECEIPTS}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, request_id DESC LIMIT ?`;
     return this.statement(sql).all(...params, Math.floor(query.limit)).map(receiptFromRow);
   }
 
