@@ -14,7 +14,6 @@ declare module "autocannon" {
     duration?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
-    warmup?: { connections?: number; duration?: number };
   }
 
   interface Histogram {
@@ -38,14 +37,12 @@ declare module "autocannon" {
     statusCodeStats: Record<string, { count: number }>;
     requests: Histogram;
     latency: Histogram;
-    /** Present when `warmup` was given. */
-    warmup?: Result;
   }
 
   export interface Instance extends EventEmitter, PromiseLike<Result> {
     on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
     on(event: "reqError", listener: (error: Error) => void): this;
-    /** The measured run began (after the warm-up, when there is one). */
+    /** The run began. */
     on(event: "start", listener: () => void): this;
     stop(): void;
   }

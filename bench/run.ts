@@ -221,9 +221,18 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   while, String#startsWith on substrings (~400 ns for a 200-character prefix). Kernel time in
  *   socket writes is most of what remains: the gateway makes as many system calls per request as
  *   the bare proxy (strace: 2 writev and 2 reads per streamed answer).
+ * - A streamed answer costs the gateway ~70 µs more CPU than a plain one (the bare proxy ~30). The
+ *   difference is spread thin: the per-message work on the bench's 27-message answer (split,
+ *   recognise, forward: ~14 µs when timed alone), the stream's async plumbing, garbage collection,
+ *   and waking the load generator and the fake: perf put ~8 µs per request in the kernel's socket
+ *   wake-ups against ~2.4 for the bare proxy, since they sit idle waiting on the slower process
+ *   more often. Handing over all the chunks of one upstream read at once changed nothing
+ *   measurable (main thread ~150 µs per streamed request either way, in alternating runs).
  * - Run to run, CPU per request of the *bare proxy* moves by up to ±30% on this VM (other tenants
- *   on the host), which moves the ratio as much; compare several runs. Two gateways running the
- *   same code, taking turns in 8 rounds of 2 s, came out 3–7% apart.
+ *   on the host), which moves the ratio as much, while the gateway's own hardly moves (92–97 µs
+ *   per plain answer, 162–169 per streamed one, in four runs where the bare proxy's ranged over
+ *   57–73 and 83–124); compare several runs. Two gateways running the same code, taking turns in
+ *   8 rounds of 2 s, came out 3–7% apart.
  * - Warm-up: from a cold start, the gateway's throughput climbed for ~8–10 s of load (~0.3× of
  *   its steady rate in the first second, its compiler threads busy meanwhile) and the bare
  *   proxy's for ~4–8 s. With the 3 s warm-up the bench used to give every target, the gateway's
