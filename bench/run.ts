@@ -191,6 +191,10 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   dilutes the gap. Pinning (taskset) was not adopted: with two CPUs, one for the generator and
  *   the fake (~100–130 µs per request) would cap the bare proxy's run, and other work on the
  *   machine runs on both CPUs anyway.
+ * - That was before the work below. By Dec 2026 each proxy's main thread ran at ~0.87–0.95 of a
+ *   core under 32 connections (req/s × main µs) while ~0.25–0.35 of a CPU sat idle: both are now
+ *   bound by their event loops, and the ratio follows main-thread CPU per request (plain answers
+ *   ~55 µs bare against ~76–84 gateway, streamed ~82–107 against ~145–153).
  * - The gateway's own CPU includes its ledger thread (SQLite inserts of time-ordered ids, ~10-18
  *   µs per receipt, see below) and V8's helper threads (GC, JIT). Posting receipt objects to that thread
  *   used to cost ~15 µs each in structured cloning; rows of strings and numbers cost a fraction.
