@@ -226,12 +226,14 @@ async function checkReceipts(gateway: Omit<GatewayProcess, "child">, sent: { ans
  *   socket writes is most of what remains: the gateway makes as many system calls per request as
  *   the bare proxy (strace: 2 writev and 2 reads per streamed answer).
  * - A streamed answer costs the gateway ~70 µs more CPU than a plain one (the bare proxy ~30). The
- *   difference is spread thin: the per-message work on the bench's 27-message answer (split,
- *   recognise, forward: ~14 µs when timed alone), the stream's async plumbing, garbage collection,
- *   and waking the load generator and the fake: perf put ~8 µs per request in the kernel's socket
- *   wake-ups against ~2.4 for the bare proxy, since they sit idle waiting on the slower process
- *   more often. Handing over all the chunks of one upstream read at once changed nothing
- *   measurable (main thread ~150 µs per streamed request either way, in alternating runs).
+ *   difference is per stream, not per message: with a fake sending 5 messages instead of 27, both
+ *   main threads dropped by ~1.3–1.5 µs per message and the gap stayed ~50–60 µs. It is spread
+ *   thin: the stream's async plumbing, the first-token timer and race (~4 µs, in a variant
+ *   without them), garbage collection (~4.5 µs), and waking the load generator and the fake: perf
+ *   put ~10 µs per request in the kernel's socket wake-ups against ~3 for the bare proxy, since
+ *   they sit idle waiting on the slower process more often. Handing over all the chunks of one
+ *   upstream read at once changed nothing measurable (main thread ~150 µs per streamed request
+ *   either way, in alternating runs).
  * - Run to run, CPU per request of the *bare proxy* moves by up to ±30% on this VM (other tenants
  *   on the host), which moves the ratio as much, while the gateway's own hardly moves (92–97 µs
  *   per plain answer, 162–169 per streamed one, in four runs where the bare proxy's ranged over
